@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DocPipeline.Configuration;
+
+/// <summary>
+/// The options of a DocPipeline instance, bound from the configuration section <c>DocPipeline</c> and validated
+/// when the host starts (or when the pipeline is first resolved).
+/// </summary>
+public sealed class DocPipelineOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "DocPipeline";
+
+    /// <summary>Gets or sets the folder under which every embedded default store keeps its files.</summary>
+    /// <value>The default value is <c>.docpipeline</c>, relative to the current directory.</value>
+    [Required]
+    public string DataDirectory { get; set; } = ".docpipeline";
+
+    /// <summary>Gets the job store and queue options (<c>DocPipeline:Queue</c>).</summary>
+    public QueueOptions Queue { get; } = new();
+
+    /// <summary>Gets the content fingerprint options (<c>DocPipeline:Fingerprint</c>).</summary>
+    public FingerprintOptions Fingerprint { get; } = new();
+
+    /// <summary>Gets the index consistency, backup and rebuild options (<c>DocPipeline:IndexManagement</c>).</summary>
+    public IndexManagementOptions IndexManagement { get; } = new();
+
+    /// <summary>Gets the metrics, tracing and health options (<c>DocPipeline:Monitoring</c>).</summary>
+    public MonitoringOptions Monitoring { get; } = new();
+
+    /// <summary>Resolves a store path: a configured path as given (relative to the current directory), else a file under <see cref="DataDirectory"/>.</summary>
+    internal string ResolvePath(string? configured, string defaultName) =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(DataDirectory, defaultName) : configured);
+}

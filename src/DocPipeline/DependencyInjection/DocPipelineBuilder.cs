@@ -1,0 +1,6 @@
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal sealed class DocPipelineBuilder(IServiceCollection services) : IDocPipelineBuilder
+{
+    public IServiceCollection Services { get; } = services;
+}

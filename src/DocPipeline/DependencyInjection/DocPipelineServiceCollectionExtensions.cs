@@ -1,0 +1,54 @@
+using DocPipeline.Configuration;
+using DocPipeline.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers DocPipeline in a service collection.</summary>
+public static class DocPipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a durable, single-machine DocPipeline: every slot gets an embedded default that keeps its files
+    /// under <see cref="DocPipelineOptions.DataDirectory"/>. Options bind from the <c>DocPipeline</c> configuration
+    /// section and are validated on start. Calling it again adds nothing and returns a builder over the same services.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to replace slots (<c>Use…</c>) and add parts (<c>Add…</c>).</returns>
+    public static IDocPipelineBuilder AddDocPipeline(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<DocPipelineOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DocPipelineOptions>, DocPipelineConfigurationBinder>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DocPipelineOptions>, DocPipelineOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SqliteDatabaseProvider>();
+
+        // --- jobs and queue ---
+
+        // --- fingerprints ---
+
+        // --- registry ---
+
+        // --- indexes ---
+
+        // --- extraction, chunking, embedding ---
+
+        // --- ingestion and search ---
+
+        return new DocPipelineBuilder(services);
+    }
+
+    /// <summary>Registers DocPipeline (see <see cref="AddDocPipeline(IServiceCollection)"/>) and configures its options in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options; runs after configuration binding, so code wins.</param>
+    /// <returns>A builder to replace slots (<c>Use…</c>) and add parts (<c>Add…</c>).</returns>
+    public static IDocPipelineBuilder AddDocPipeline(this IServiceCollection services, Action<DocPipelineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = services.AddDocPipeline();
+        services.Configure(configure);
+        return builder;
+    }
+}
