@@ -28,6 +28,21 @@ public sealed class DocPipelineOptions
     /// <summary>Gets the metrics, tracing and health options (<c>DocPipeline:Monitoring</c>).</summary>
     public MonitoringOptions Monitoring { get; } = new();
 
+    /// <summary>Gets the chunker options (<c>DocPipeline:Chunking</c>).</summary>
+    public ChunkingOptions Chunking { get; } = new();
+
+    /// <summary>Gets the embedding call options (<c>DocPipeline:Embedding</c>).</summary>
+    public EmbeddingOptions Embedding { get; } = new();
+
+    /// <summary>Gets the document registry options (<c>DocPipeline:Registry</c>).</summary>
+    public RegistryOptions Registry { get; } = new();
+
+    /// <summary>Gets the embedded vector index options (<c>DocPipeline:VectorIndex</c>).</summary>
+    public VectorIndexOptions VectorIndex { get; } = new();
+
+    /// <summary>Gets the embedded keyword index options (<c>DocPipeline:KeywordIndex</c>).</summary>
+    public KeywordIndexOptions KeywordIndex { get; } = new();
+
     /// <summary>Resolves a store path: a configured path as given (relative to the current directory), else a file under <see cref="DataDirectory"/>.</summary>
     internal string ResolvePath(string? configured, string defaultName) =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(DataDirectory, defaultName) : configured);
