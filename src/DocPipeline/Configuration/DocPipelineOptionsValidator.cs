@@ -29,6 +29,19 @@ internal sealed class DocPipelineOptionsValidator : IValidateOptions<DocPipeline
                 $"DocPipeline:Queue:RetryBaseDelay ({queue.RetryBaseDelay}) must not be longer than DocPipeline:Queue:RetryMaxDelay ({queue.RetryMaxDelay}).");
         }
 
+        var chunking = options.Chunking;
+        if (chunking.TargetTokens > chunking.MaxTokens)
+        {
+            failures.AddError(
+                $"DocPipeline:Chunking:TargetTokens ({chunking.TargetTokens}) must not be larger than DocPipeline:Chunking:MaxTokens ({chunking.MaxTokens}).");
+        }
+
+        if (chunking.OverlapTokens >= chunking.TargetTokens)
+        {
+            failures.AddError(
+                $"DocPipeline:Chunking:OverlapTokens ({chunking.OverlapTokens}) must be smaller than DocPipeline:Chunking:TargetTokens ({chunking.TargetTokens}).");
+        }
+
         return failures.Build();
     }
 
