@@ -1,0 +1,142 @@
+namespace DocPipeline.Registry;
+
+/// <summary>
+/// The source of truth: documents, their versions, their chunks and the embeddings of those chunks, and which
+/// version each index holds. Every index is a projection of the registry and can be rebuilt from it without
+/// re-embedding.
+/// </summary>
+/// <remarks>
+/// A document update follows a fixed order that never loses the served version: <see cref="StageAsync"/> stores the
+/// new version's chunks and embeddings, the indexes receive them, <see cref="SetIndexVersionsAsync"/> records
+/// that, the indexes drop chunks that disappeared, and <see cref="CommitAsync"/> makes the new version the current
+/// one and drops the old version's rows. Until then the old version stays readable.
+/// </remarks>
+public interface IDocumentRegistry
+{
+    /// <summary>Gets a document.</summary>
+    /// <param name="documentId">The document id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The document, or <see langword="null"/> when unknown.</returns>
+    Task<DocumentRecord?> GetAsync(string documentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets many documents in one round trip.</summary>
+    /// <param name="documentIds">The document ids.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The documents found, keyed by id.</returns>
+    Task<IReadOnlyDictionary<string, DocumentRecord>> GetManyAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists documents ordered by id, one page at a time.</summary>
+    /// <param name="query">The filter and page.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The page.</returns>
+    Task<IReadOnlyList<DocumentRecord>> ListAsync(DocumentQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets the chunks of one version of a document (committed or staged), in order.</summary>
+    /// <param name="documentId">The document id.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The chunks; empty when the version is not stored.</returns>
+    Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a new version (chunks and new embeddings) without touching the committed one. Registers the document
+    /// when it is new. Staging the same version again replaces what was staged.
+    /// </summary>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the version is durable.</returns>
+    Task StageAsync(StagedVersion version, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the version that indexes now hold for a document.</summary>
+    /// <param name="documentId">The document id.</param>
+    /// <param name="indexNames">The indexes (for example <c>vector</c>, <c>keyword</c>).</param>
+    /// <param name="version">The version they hold.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the record is durable.</returns>
+    Task SetIndexVersionsAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a staged version the committed one and drops the rows of every other version.</summary>
+    /// <param name="documentId">The document id.</param>
+    /// <param name="version">The staged version.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="false"/> when that version is not staged (already committed or superseded).</returns>
+    Task<bool> CommitAsync(string documentId, int version, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the last update of a document failed; the committed version stays served.</summary>
+    /// <param name="documentId">The document id.</param>
+    /// <param name="error">The error.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the record is durable.</returns>
+    Task MarkFailedAsync(string documentId, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a document as being removed (so a crash half-way is finished by resume or repair).</summary>
+    /// <param name="documentId">The document id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="false"/> when the document is unknown.</returns>
+    Task<bool> MarkRemovingAsync(string documentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a document and all of its chunks from the registry.</summary>
+    /// <param name="documentId">The document id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="false"/> when the document was unknown.</returns>
+    Task<bool> RemoveAsync(string documentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets cached embeddings by chunk text hash.</summary>
+    /// <param name="model">The embedding model key (model id and dimensions).</param>
+    /// <param name="textHashes">The chunk text hashes.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The embeddings found, keyed by text hash.</returns>
+    Task<IReadOnlyDictionary<string, ReadOnlyMemory<float>>> GetEmbeddingsAsync(string model, IReadOnlyCollection<string> textHashes, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds chunks by id for search results. When a chunk exists in two versions, the newest wins.</summary>
+    /// <param name="chunkIds">The chunk ids.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The chunks found, keyed by chunk id.</returns>
+    Task<IReadOnlyDictionary<string, ResolvedChunk>> ResolveChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams the (chunk, document, revision) set of every committed version, ordered by chunk id.</summary>
+    /// <param name="cancellationToken">A token to cancel the enumeration.</param>
+    /// <returns>The entries.</returns>
+    IAsyncEnumerable<RegistryEntry> StreamEntriesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Starts an ingestion run and returns its generation, larger than every earlier one.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The run generation.</returns>
+    Task<long> BeginRunAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records that a run saw the sources of these documents.</summary>
+    /// <param name="documentIds">The document ids.</param>
+    /// <param name="generation">The run generation.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the record is durable.</returns>
+    Task MarkSeenAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams documents whose source was not seen by the run <paramref name="generation"/>.</summary>
+    /// <param name="generation">The run generation.</param>
+    /// <param name="cancellationToken">A token to cancel the enumeration.</param>
+    /// <returns>The documents, ordered by id.</returns>
+    IAsyncEnumerable<DocumentRecord> StreamNotSeenAsync(long generation, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a registry-wide setting (for example the embedder the data was built with).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a registry-wide setting.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the setting is durable.</returns>
+    Task SetSettingAsync(string key, string value, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes cached embeddings that no stored chunk uses any more.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The number of embeddings deleted.</returns>
+    Task<long> PurgeUnusedEmbeddingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Gets counts.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The counts.</returns>
+    Task<RegistryStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
+}
