@@ -1,0 +1,26 @@
+using DocPipeline.Ingestion;
+using DocPipeline.Search;
+
+namespace DocPipeline;
+
+/// <summary>The entry point of a DocPipeline instance: ingest sources into both indexes, and search them.</summary>
+public interface IDocPipeline
+{
+    /// <summary>
+    /// Brings the indexes in step with <paramref name="sources"/>: unchanged sources are skipped after a <c>stat</c>,
+    /// new ones added, changed ones updated (only chunks whose text changed are embedded). Each source is a file, a
+    /// folder (all files below it), or a glob such as <c>docs/**/*.pdf</c>. A source that fails does not stop the run.
+    /// </summary>
+    /// <param name="sources">The sources; enumerated lazily.</param>
+    /// <param name="options">The run options.</param>
+    /// <param name="cancellationToken">Stops the run; jobs already queued stay queued and resume later.</param>
+    /// <returns>What happened to every source.</returns>
+    Task<IngestResult> IngestAsync(IEnumerable<string> sources, IngestOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Searches the indexes.</summary>
+    /// <param name="query">What the user typed.</param>
+    /// <param name="options">How many hits, from which index.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The hits, best first.</returns>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchOptions options, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,35 @@
+namespace DocPipeline.Ingestion;
+
+/// <summary>Options of one ingestion run.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>Gets or sets a value indicating whether every source is processed even when its fingerprint is unchanged.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool ForceReprocess { get; set; }
+
+    /// <summary>Gets or sets what the run does with new, changed and indexed sources.</summary>
+    /// <value>The default value is <see cref="UpdateMode.Auto"/>.</value>
+    public UpdateMode UpdateMode { get; set; }
+
+    /// <summary>Gets or sets how many documents are processed at the same time.</summary>
+    /// <value>The default value is <see langword="null"/>: <c>DocPipeline:Queue:MaxConcurrent</c>.</value>
+    public int? MaxConcurrent { get; set; }
+
+    /// <summary>Gets or sets the priority of the run's jobs; higher runs first.</summary>
+    /// <value>The default value is <see langword="null"/>: <c>DocPipeline:Queue:DefaultPriority</c>.</value>
+    public int? Priority { get; set; }
+
+    /// <summary>Gets or sets what happens to indexed documents whose source was not seen by this run.</summary>
+    /// <value>The default value is <see cref="CleanupMode.None"/>.</value>
+    public CleanupMode Cleanup { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether <see cref="CleanupMode.Full"/> deletes even after a run that had failures.</summary>
+    /// <value>The default value is <see langword="false"/>: a run with failures deletes nothing under <see cref="CleanupMode.Full"/>.</value>
+    public bool ForceCleanup { get; set; }
+
+    /// <summary>Gets or sets metadata added to every document of the run (stored in both indexes).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; set; }
+
+    /// <summary>Gets or sets a receiver of progress reports while the run goes on.</summary>
+    public IProgress<IngestProgress>? Progress { get; set; }
+}

@@ -1,0 +1,38 @@
+namespace DocPipeline.Ingestion;
+
+/// <summary>The outcome of an ingestion run.</summary>
+public sealed record IngestResult
+{
+    /// <summary>Gets the number of sources the run considered (files found, plus sources that could not be expanded).</summary>
+    public long Total { get; init; }
+
+    /// <summary>Gets the number of documents added.</summary>
+    public long Added { get; init; }
+
+    /// <summary>Gets the number of documents updated.</summary>
+    public long Updated { get; init; }
+
+    /// <summary>Gets the number of sources skipped: unchanged, unsupported, or excluded by the update mode.</summary>
+    public long Skipped { get; init; }
+
+    /// <summary>Gets the number of documents removed by cleanup.</summary>
+    public long Removed { get; init; }
+
+    /// <summary>Gets the number of sources that failed.</summary>
+    public long Failed { get; init; }
+
+    /// <summary>Gets the failures, each with its source and reason (at most 1,000 are kept; <see cref="Failed"/> counts all).</summary>
+    public IReadOnlyList<IngestFailure> Failures { get; init; } = [];
+
+    /// <summary>Gets the sources skipped for a reason other than being unchanged (at most 1,000 are kept).</summary>
+    public IReadOnlyList<IngestSkip> SkipReasons { get; init; } = [];
+
+    /// <summary>Gets the number of chunk texts sent to the embedder.</summary>
+    public long ChunksEmbedded { get; init; }
+
+    /// <summary>Gets the number of chunks whose embedding came from the cache.</summary>
+    public long ChunksReused { get; init; }
+
+    /// <summary>Gets how long the run took.</summary>
+    public TimeSpan Duration { get; init; }
+}
