@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Text;
+
+namespace DocPipeline.Extraction;
+
+/// <summary>
+/// Builds plain text out of structured content (markup trees, document bodies): collapses whitespace inside running
+/// text, separates blocks by exactly one blank line, and never leaves leading or trailing breaks.
+/// </summary>
+/// <remarks>
+/// Breaks and separators are pending until the next visible character, so empty elements and runs of block
+/// boundaries never produce more than one blank line, and the text never starts or ends with one.
+/// </remarks>
+internal sealed class TextBlockWriter
+{
+    private static readonly SearchValues<char> WhiteSpace = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, char.MaxValue + 1).Select(static c => (char)c).Where(char.IsWhiteSpace)));
+
+    private readonly StringBuilder _text;
+    private int _pendingBreak;
+    private char _pendingSeparator;
+
+    public TextBlockWriter()
+        : this(capacity: 256)
+    {
+    }
+
+    public TextBlockWriter(int capacity) => _text = new StringBuilder(capacity);
+
+    /// <summary>Gets a value indicating whether no visible text has been written yet.</summary>
+    public bool IsEmpty => _text.Length == 0;
+
+    /// <summary>Writes running text: every run of whitespace becomes one space.</summary>
+    public void Write(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            var word = text.IndexOfAny(WhiteSpace);
+            if (word != 0)
+            {
+                var length = word < 0 ? text.Length : word;
+                Flush();
+                _text.Append(text[..length]);
+                text = text[length..];
+                continue;
+            }
+
+            Space();
+            var next = text.IndexOfAnyExcept(WhiteSpace);
+            text = next < 0 ? [] : text[next..];
+        }
+    }
+
+    /// <summary>
+    /// Writes text whose spaces and line breaks matter (code, preformatted blocks): lines are kept, trailing spaces
+    /// dropped, and a blank line stays a blank line.
+    /// </summary>
+    public void WritePreformatted(ReadOnlySpan<char> text)
+    {
+        foreach (var line in text.EnumerateLines())
+        {
+            var content = line.TrimEnd();
+            if (content.IsWhiteSpace())
+            {
+                ParagraphBreak();
+                continue;
+            }
+
+            Flush();
+            _text.Append(content);
+            LineBreak();
+        }
+    }
+
+    /// <summary>Separates the next text from the previous one by at least a space.</summary>
+    public void Space() => Separate(' ');
+
+    /// <summary>Separates the next text from the previous one by a tab (table cells), unless a break is pending.</summary>
+    public void Tab() => Separate('\t');
+
+    /// <summary>Starts the next text on a new line.</summary>
+    public void LineBreak() => _pendingBreak = Math.Max(_pendingBreak, 1);
+
+    /// <summary>Starts the next text after a blank line.</summary>
+    public void ParagraphBreak() => _pendingBreak = 2;
+
+    /// <inheritdoc/>
+    public override string ToString() => _text.ToString();
+
+    private void Separate(char separator)
+    {
+        if (_pendingSeparator != '\t')
+        {
+            _pendingSeparator = separator;
+        }
+    }
+
+    private void Flush()
+    {
+        if (_text.Length > 0)
+        {
+            if (_pendingBreak > 0)
+            {
+                _text.Append('\n', _pendingBreak);
+            }
+            else if (_pendingSeparator != '\0')
+            {
+                _text.Append(_pendingSeparator);
+            }
+        }
+
+        _pendingBreak = 0;
+        _pendingSeparator = '\0';
+    }
+}
