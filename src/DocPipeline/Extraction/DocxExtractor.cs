@@ -167,7 +167,7 @@ internal sealed class DocxExtractor : IDocumentExtractor
             {
                 throw new DocumentExtractionException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"This Word document nests elements more than {MaxDepth} levels deep; DocPipeline does not read it."));
+                    $"This Word document cannot be read: its elements are too deeply nested (more than {MaxDepth} levels)."));
             }
         }
 

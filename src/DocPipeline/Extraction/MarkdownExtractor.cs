@@ -47,7 +47,17 @@ internal sealed class MarkdownExtractor : IDocumentExtractor
             return ExtractedDocuments.Empty;
         }
 
-        var document = Markdown.Parse(markdown, Pipeline);
+        MarkdownDocument document;
+        try
+        {
+            document = Markdown.Parse(markdown, Pipeline);
+        }
+        catch (Exception ex) when (ContentFault.IsContentFault(ex))
+        {
+            // Markdig reads any text; it refuses only input past its limits, such as nesting too deep.
+            throw new DocumentExtractionException($"This Markdown file cannot be read: {ex.Message.Trim()}", ex);
+        }
+
         var writer = new PlainTextRenderer(markdown.Length, cancellationToken);
         writer.WriteBlocks(document, tight: false, depth: 0);
 
@@ -113,7 +123,7 @@ internal sealed class MarkdownExtractor : IDocumentExtractor
             {
                 throw new DocumentExtractionException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"This Markdown file nests blocks or inlines more than {MaxDepth} levels deep; DocPipeline does not read it."));
+                    $"This Markdown file cannot be read: its blocks or inlines are too deeply nested (more than {MaxDepth} levels)."));
             }
         }
 
