@@ -44,16 +44,23 @@ internal sealed class HtmlExtractor : IDocumentExtractor
 
         buffer.Position = 0;
         using var browsing = BrowsingContext.New(Configuration);
-        using var document = await browsing.OpenAsync(response => response.Content(buffer), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var document = await browsing.OpenAsync(response => response.Content(buffer), cancellationToken).ConfigureAwait(false);
+            var writer = new TextBlockWriter((int)Math.Min(buffer.Length, int.MaxValue));
+            var styles = document.DefaultView?.GetStyleCollection(Device);
+            new HtmlTextWalker(writer, styles).Write((INode?)document.Body ?? document, cancellationToken);
 
-        var writer = new TextBlockWriter((int)Math.Min(buffer.Length, int.MaxValue));
-        var styles = document.DefaultView?.GetStyleCollection(Device);
-        new HtmlTextWalker(writer, styles).Write((INode?)document.Body ?? document, cancellationToken);
-
-        var metadata = ExtractedDocuments.Metadata(
-            (DocumentMetadataKeys.Title, document.Title),
-            (DocumentMetadataKeys.Author, MetaContent(document, "author")));
-        return ExtractedDocuments.Create(writer.ToString(), metadata);
+            var metadata = ExtractedDocuments.Metadata(
+                (DocumentMetadataKeys.Title, document.Title),
+                (DocumentMetadataKeys.Author, MetaContent(document, "author")));
+            return ExtractedDocuments.Create(writer.ToString(), metadata);
+        }
+        catch (Exception ex) when (ContentFault.IsContentFault(ex))
+        {
+            // AngleSharp reads any markup the way a browser does; this is for what it still cannot take.
+            throw ContentFault.Invalid("HTML that DocPipeline can read", ex);
+        }
     }
 
     private static string? MetaContent(IDocument document, string name)

@@ -29,7 +29,16 @@ internal sealed class SeekableContent : IAsyncDisposable
     /// <param name="lengthHint">The content length, when known, to choose memory or a file up front.</param>
     /// <param name="cancellationToken">A token to cancel the copy.</param>
     /// <returns>Random access to the content; dispose it when done (this leaves caller-owned content open).</returns>
-    public static async Task<SeekableContent> OpenAsync(Stream content, long? lengthHint, CancellationToken cancellationToken)
+    public static Task<SeekableContent> OpenAsync(Stream content, long? lengthHint, CancellationToken cancellationToken) =>
+        OpenAsync(content, lengthHint, MemoryLimit, cancellationToken);
+
+    /// <summary>Makes <paramref name="content"/> seekable, spilling to a temporary file past <paramref name="memoryLimit"/> bytes.</summary>
+    /// <param name="content">The content, read from its current position.</param>
+    /// <param name="lengthHint">The content length, when known, to choose memory or a file up front.</param>
+    /// <param name="memoryLimit">The most bytes kept in memory.</param>
+    /// <param name="cancellationToken">A token to cancel the copy.</param>
+    /// <returns>Random access to the content; dispose it when done (this leaves caller-owned content open).</returns>
+    internal static async Task<SeekableContent> OpenAsync(Stream content, long? lengthHint, int memoryLimit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         if (content.CanSeek)
@@ -37,14 +46,14 @@ internal sealed class SeekableContent : IAsyncDisposable
             return new SeekableContent(content, owned: false);
         }
 
-        Stream copy = lengthHint > MemoryLimit ? CreateTemporaryFile() : new MemoryStream((int)Math.Max(0, lengthHint ?? 0));
+        Stream copy = lengthHint > memoryLimit ? CreateTemporaryFile() : new MemoryStream((int)Math.Max(0, lengthHint ?? 0));
         try
         {
             var buffer = new byte[81920];
             int read;
             while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                if (copy is MemoryStream memory && memory.Length + read > MemoryLimit)
+                if (copy is MemoryStream memory && memory.Length + read > memoryLimit)
                 {
                     copy = await SpillAsync(memory, cancellationToken).ConfigureAwait(false);
                 }

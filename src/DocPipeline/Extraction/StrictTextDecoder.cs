@@ -22,6 +22,9 @@ internal static class StrictTextDecoder
     /// <summary>More than one control character in this many (besides tab, line breaks, form feed and escape) means binary data.</summary>
     private const int ControlCharacterRatio = 10;
 
+    /// <summary>The line endings besides <c>\n</c> that <see cref="string.ReplaceLineEndings(string)"/> rewrites.</summary>
+    private static readonly SearchValues<char> OtherLineEndings = SearchValues.Create("\r\f\u0085\u2028\u2029");
+
     private static readonly Encoding Utf16LittleEndian = new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true);
     private static readonly Encoding Utf16BigEndian = new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
     private static readonly Encoding Utf32LittleEndian = new UTF32Encoding(bigEndian: false, byteOrderMark: false, throwOnInvalidCharacters: true);
@@ -59,7 +62,8 @@ internal static class StrictTextDecoder
                 await reader.DecodeAsync(encoding, cancellationToken).ConfigureAwait(false);
             }
 
-            return text.ToString().ReplaceLineEndings("\n");
+            var result = text.ToString();
+            return result.AsSpan().ContainsAny(OtherLineEndings) ? result.ReplaceLineEndings("\n") : result;
         }
         finally
         {

@@ -89,6 +89,26 @@ public abstract class DocumentExtractorSpecificationTests
     }
 
     [Fact]
+    public async Task ExtractAsync_TruncatedOrCorruptedCopies_ReadOrDocumentExtractionExceptionNeverAnotherException()
+    {
+        var whole = CreateDocument(["A document that will be damaged in many ways.", "Its second paragraph."]);
+        var random = new Random(20260101);
+
+        for (var i = 0; i < 40; i++)
+        {
+            var truncated = whole[..random.Next(1, whole.Length)];
+            var corrupted = (byte[])whole.Clone();
+            corrupted[random.Next(corrupted.Length)] ^= (byte)random.Next(1, 256);
+            foreach (var damaged in (byte[][])[truncated, corrupted])
+            {
+                var exception = await Record.ExceptionAsync(() => ExtractAsync(damaged));
+
+                Assert.True(exception is null or DocumentExtractionException, $"damaged copy {i}: {exception}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task ExtractAsync_CanceledToken_OperationCanceledException()
     {
         using var stream = new MemoryStream(CreateDocument(["Never read."]));
