@@ -30,7 +30,7 @@ internal sealed class TextBlockWriter
     /// <summary>Gets a value indicating whether no visible text has been written yet.</summary>
     public bool IsEmpty => _text.Length == 0;
 
-    /// <summary>Writes running text: every run of whitespace becomes one space.</summary>
+    /// <summary>Writes running text: every run of whitespace becomes one space, soft hyphens are dropped.</summary>
     public void Write(ReadOnlySpan<char> text)
     {
         while (!text.IsEmpty)
@@ -39,8 +39,7 @@ internal sealed class TextBlockWriter
             if (word != 0)
             {
                 var length = word < 0 ? text.Length : word;
-                Flush();
-                _text.Append(text[..length]);
+                AppendWord(text[..length]);
                 text = text[length..];
                 continue;
             }
@@ -86,6 +85,23 @@ internal sealed class TextBlockWriter
 
     /// <inheritdoc/>
     public override string ToString() => _text.ToString();
+
+    /// <summary>Appends a run without whitespace, leaving out soft hyphens: invisible, they would split the word for search.</summary>
+    private void AppendWord(ReadOnlySpan<char> word)
+    {
+        while (!word.IsEmpty)
+        {
+            var softHyphen = word.IndexOf('\u00AD');
+            var part = softHyphen < 0 ? word : word[..softHyphen];
+            if (!part.IsEmpty)
+            {
+                Flush();
+                _text.Append(part);
+            }
+
+            word = softHyphen < 0 ? [] : word[(softHyphen + 1)..];
+        }
+    }
 
     private void Separate(char separator)
     {

@@ -81,6 +81,16 @@ public sealed class HtmlExtractorTests : DocumentExtractorSpecificationTests
     }
 
     [Fact]
+    public async Task ExtractAsync_EntitiesSoftHyphensAndClosedDetails_ReadAsAReaderWould()
+    {
+        var html = "<p>Magma&nbsp;cham&shy;ber &amp; vent</p><details><summary>More</summary><p>Folded-away text is still text.</p></details>";
+
+        var text = await ExtractTextAsync(html);
+
+        Assert.Equal("Magma chamber & vent\n\nMore\n\nFolded-away text is still text.", text);
+    }
+
+    [Fact]
     public async Task ExtractAsync_Table_RowsOnLinesCellsSeparatedByTabs()
     {
         var html = "<table><thead><tr><th>Gauge</th><th>Reading</th></tr></thead><tbody><tr><td>Tilt</td><td>4 µrad</td></tr><tr><td>SO₂</td><td>1,200 t/day</td></tr></tbody></table>";
