@@ -51,23 +51,47 @@ internal sealed class TextBlockWriter
     }
 
     /// <summary>
-    /// Writes text whose spaces and line breaks matter (code, preformatted blocks): lines are kept, trailing spaces
-    /// dropped, and a blank line stays a blank line.
+    /// Writes text whose spaces and line breaks matter (code, preformatted blocks): lines and indentation are kept,
+    /// trailing spaces dropped, and a blank line between lines stays a blank line.
     /// </summary>
     public void WritePreformatted(ReadOnlySpan<char> text)
     {
-        foreach (var line in text.EnumerateLines())
+        for (var index = 0; ; index++)
         {
+            var end = text.IndexOfAny('\r', '\n');
+            var line = end < 0 ? text : text[..end];
             var content = line.TrimEnd();
-            if (content.IsWhiteSpace())
+            var isLast = end < 0;
+            if (index > 0)
             {
-                ParagraphBreak();
-                continue;
+                if (content.IsEmpty && !isLast)
+                {
+                    ParagraphBreak();
+                }
+                else
+                {
+                    LineBreak();
+                }
             }
 
-            Flush();
-            _text.Append(content);
-            LineBreak();
+            if (!content.IsEmpty)
+            {
+                Flush();
+                _text.Append(content);
+            }
+
+            if (isLast)
+            {
+                if (content.Length < line.Length)
+                {
+                    Space();
+                }
+
+                return;
+            }
+
+            var newline = text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1;
+            text = text[(end + newline)..];
         }
     }
 
