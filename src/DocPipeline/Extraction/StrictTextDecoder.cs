@@ -16,6 +16,9 @@ internal static class StrictTextDecoder
     /// <summary>The most characters one text document may hold (a string of 512 MB).</summary>
     internal const int MaxTextLength = 256 * 1024 * 1024;
 
+    /// <summary>The most characters reserved up front from the length hint; larger text grows the buffer as it arrives.</summary>
+    private const int InitialCapacityLimit = 32 * 1024 * 1024;
+
     /// <summary>How many bytes are read at a time; the first block is also the one sniffed for binary data.</summary>
     internal const int BlockSize = 64 * 1024;
 
@@ -50,7 +53,7 @@ internal static class StrictTextDecoder
             }
 
             var (encoding, bomLength) = DetectEncoding(bytes.AsSpan(0, count));
-            var text = new StringBuilder((int)Math.Clamp(lengthHint ?? count, 16, MaxTextLength));
+            var text = new StringBuilder((int)Math.Clamp(lengthHint ?? count, 16, InitialCapacityLimit));
             var reader = new BlockReader(content, bytes, chars, count, bomLength, text);
             if (encoding is null)
             {
