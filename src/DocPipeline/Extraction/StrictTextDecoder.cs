@@ -37,7 +37,7 @@ internal static class StrictTextDecoder
     /// <param name="content">The content, read once from its current position.</param>
     /// <param name="lengthHint">The content length in bytes, when known, to size the result once.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
-    /// <returns>The text, with <c>\n</c> line endings; empty for empty content.</returns>
+    /// <returns>The text, with <c>\n</c> line endings and no trailing whitespace; empty for empty content.</returns>
     /// <exception cref="DocumentExtractionException">The content is binary data or is not valid in its encoding.</exception>
     public static async Task<string> ReadToEndAsync(Stream content, long? lengthHint, CancellationToken cancellationToken)
     {
@@ -63,6 +63,12 @@ internal static class StrictTextDecoder
             else
             {
                 await reader.DecodeAsync(encoding, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Drop trailing whitespace here: trimming the string later would copy all of it for a final newline.
+            while (text.Length > 0 && char.IsWhiteSpace(text[^1]))
+            {
+                text.Length--;
             }
 
             var result = text.ToString();
