@@ -7,8 +7,8 @@ namespace DocPipeline.Extraction;
 
 /// <summary>
 /// Reads Word documents (<c>.docx</c>) with the Open XML SDK: body paragraphs and headings separated by blank lines,
-/// tables one row per line with cells separated by tabs, text boxes after their paragraph; deleted (tracked) text and
-/// field codes are left out. <c>title</c> and <c>author</c> come from the core properties (the title falls back to
+/// tables one row per line with cells separated by tabs, text boxes after their paragraph, footnotes and endnotes at
+/// the end; deleted (tracked) text, field codes, headers, footers and comments are left out. <c>title</c> and <c>author</c> come from the core properties (the title falls back to
 /// the first paragraph styled Title or Heading 1).
 /// </summary>
 internal sealed class DocxExtractor : IDocumentExtractor
@@ -69,9 +69,19 @@ internal sealed class DocxExtractor : IDocumentExtractor
         var body = main.Document?.Body;
 
         var writer = new TextBlockWriter();
+        var bodyWriter = new BodyWriter(writer, cancellationToken);
         if (body is not null)
         {
-            new BodyWriter(writer, cancellationToken).WriteBlocks(body, depth: 0);
+            bodyWriter.WriteBlocks(body, depth: 0);
+        }
+
+        // Footnotes and endnotes are real text the reader sees at the foot of the page or the end; the separator
+        // lines Word stores among them are not.
+        var notes = (main.FootnotesPart?.Footnotes?.Elements<Footnote>() ?? []).Where(static n => IsNote(n.Type))
+            .Concat<OpenXmlElement>((main.EndnotesPart?.Endnotes?.Elements<Endnote>() ?? []).Where(static n => IsNote(n.Type)));
+        foreach (var note in notes)
+        {
+            bodyWriter.WriteBlocks(note, depth: 0);
         }
 
         var properties = document.PackageProperties;
@@ -126,6 +136,8 @@ internal sealed class DocxExtractor : IDocumentExtractor
 
         return heading;
     }
+
+    private static bool IsNote(EnumValue<FootnoteEndnoteValues>? type) => type?.Value is null || type.Value == FootnoteEndnoteValues.Normal;
 
     private static bool IsHeading1(string styleName) =>
         string.Equals(styleName, "heading 1", StringComparison.OrdinalIgnoreCase)

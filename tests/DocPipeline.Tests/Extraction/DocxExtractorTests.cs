@@ -3,6 +3,7 @@ using System.Text;
 using DocPipeline.Extraction;
 using DocPipeline.Specification.Tests.Extraction;
 using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using V = DocumentFormat.OpenXml.Vml;
 
@@ -103,6 +104,28 @@ public sealed class DocxExtractorTests : DocumentExtractorSpecificationTests
         var text = await ExtractTextAsync(TestDocuments.Docx([paragraph, TestDocuments.Paragraph("Next.")]));
 
         Assert.Equal("Anchor paragraph.\n\nBoxed note.\n\nNext.", text);
+    }
+
+    [Fact]
+    public async Task ExtractAsync_FootnotesAndEndnotes_AfterTheBodyWithoutSeparators()
+    {
+        var body = new Paragraph(
+            new Run(new Text("Matcha is whisked.")),
+            new Run(new FootnoteReference { Id = 1 }));
+
+        var docx = TestDocuments.Docx([body, TestDocuments.Paragraph("Last body paragraph.")], title: null, author: null, configure: main =>
+        {
+            main.AddNewPart<FootnotesPart>().Footnotes = new Footnotes(
+                new Footnote(TestDocuments.Paragraph("SEPARATOR"), new Paragraph(new Run(new SeparatorMark()))) { Type = FootnoteEndnoteValues.Separator, Id = -1 },
+                new Footnote(TestDocuments.Paragraph("CONTINUATION")) { Type = FootnoteEndnoteValues.ContinuationSeparator, Id = 0 },
+                new Footnote(TestDocuments.Paragraph("With a bamboo whisk.")) { Id = 1 });
+            main.AddNewPart<EndnotesPart>().Endnotes = new Endnotes(
+                new Endnote(TestDocuments.Paragraph("Source: a tea master.")) { Id = 1 });
+        });
+
+        var text = await ExtractTextAsync(docx);
+
+        Assert.Equal("Matcha is whisked.\n\nLast body paragraph.\n\nWith a bamboo whisk.\n\nSource: a tea master.", text);
     }
 
     [Fact]

@@ -64,7 +64,11 @@ internal static class TestDocuments
     }
 
     /// <summary>Writes a DOCX whose body is the given elements, with optional core properties.</summary>
-    public static byte[] Docx(IEnumerable<OpenXmlElement> bodyElements, string? title = null, string? author = null)
+    public static byte[] Docx(IEnumerable<OpenXmlElement> bodyElements, string? title = null, string? author = null) =>
+        Docx(bodyElements, title, author, configure: null);
+
+    /// <summary>Writes a DOCX whose body is the given elements, then lets the test add parts (footnotes, …).</summary>
+    public static byte[] Docx(IEnumerable<OpenXmlElement> bodyElements, string? title, string? author, Action<MainDocumentPart>? configure)
     {
         using var stream = new MemoryStream();
         using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
@@ -76,6 +80,7 @@ internal static class TestDocuments
                 new Style(new StyleName { Val = "Title" }) { Type = StyleValues.Paragraph, StyleId = "Title" },
                 new Style(new StyleName { Val = "heading 1" }) { Type = StyleValues.Paragraph, StyleId = "Heading1" },
                 new Style(new StyleName { Val = "heading 2" }) { Type = StyleValues.Paragraph, StyleId = "Heading2" });
+            configure?.Invoke(main);
             if (title is not null)
             {
                 document.PackageProperties.Title = title;
