@@ -142,6 +142,28 @@ public sealed class HtmlExtractorTests : DocumentExtractorSpecificationTests
     }
 
     [Fact]
+    public async Task ExtractAsync_LinkedResources_NothingFetched()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+            var html = $"<html><head><link rel=stylesheet href='{url}/site.css'><style>@import url('{url}/more.css');</style>"
+                + $"<script src='{url}/app.js'></script></head><body><img src='{url}/a.png'><iframe src='{url}/frame'></iframe><p>Offline.</p></body></html>";
+
+            var text = await ExtractTextAsync(html);
+
+            Assert.Equal("Offline.", text);
+            Assert.False(listener.Pending());
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
     public async Task ExtractAsync_NoVisibleText_EmptyDocument()
     {
         var document = await ExtractAsync(Encoding.UTF8.GetBytes("<html><head><title>Only a title</title></head><body><script>x()</script></body></html>"));
