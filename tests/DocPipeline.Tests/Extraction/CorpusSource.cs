@@ -52,13 +52,3 @@ internal sealed record CorpusSource(string FileName, string Title, string Author
         .SelectMany(static block => block.Kind == CorpusBlockKind.Table ? block.Rows.SelectMany(static row => row) : [block.Text])
         .SelectMany(static text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 }
-
-internal enum CorpusBlockKind
-{
-    Title,
-    Heading,
-    Paragraph,
-    Table,
-}
-
-internal sealed record CorpusBlock(CorpusBlockKind Kind, string Text, IReadOnlyList<string[]> Rows);
