@@ -1,4 +1,5 @@
 using DocPipeline.Configuration;
+using DocPipeline.Extraction;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,13 @@ public static class DocPipelineServiceCollectionExtensions
         // --- indexes ---
 
         // --- extraction, chunking, embedding ---
+        // extraction
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentExtractor, PlainTextExtractor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentExtractor, MarkdownExtractor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentExtractor, HtmlExtractor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentExtractor, PdfExtractor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentExtractor, DocxExtractor>());
+        services.TryAddSingleton<ExtractorResolver>();
 
         // --- ingestion and search ---
 
