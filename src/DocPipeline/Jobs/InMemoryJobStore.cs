@@ -42,30 +42,15 @@ internal sealed class InMemoryJobStore : IJobStore
         {
             foreach (var request in requests)
             {
-                var id = JobRules.NewJobId(now);
+                var record = _settings.NewJob(request, now) with { Sequence = ++_sequence };
                 foreach (var pending in _jobs.Values.Where(j => j.Status == JobStatus.Pending && j.DocumentId == request.DocumentId))
                 {
-                    pending.Finish(JobStatus.Cancelled, JobRules.SupersededBy(id), nowMs);
+                    pending.Finish(JobStatus.Cancelled, JobRules.SupersededBy(record.Id), nowMs);
                 }
 
-                var entry = new Entry
-                {
-                    Id = id,
-                    DocumentId = request.DocumentId,
-                    Source = request.Source,
-                    Type = request.Type,
-                    Priority = request.Priority ?? _settings.DefaultPriority,
-                    Status = JobStatus.Pending,
-                    MaxAttempts = request.MaxAttempts ?? _settings.MaxAttempts,
-                    Payload = request.Payload,
-                    BatchId = request.BatchId,
-                    Sequence = ++_sequence,
-                    CreatedAt = nowMs,
-                    UpdatedAt = nowMs,
-                    NextAttemptAt = nowMs,
-                };
-                _jobs.Add(id, entry);
-                created.Add(entry.ToRecord());
+                var entry = new Entry(record);
+                _jobs.Add(record.Id, entry);
+                created.Add(record);
             }
         }
 
@@ -387,23 +372,23 @@ internal sealed class InMemoryJobStore : IJobStore
     }
 
     /// <summary>The mutable state of one job; only touched under the store's lock.</summary>
-    private sealed class Entry
+    private sealed class Entry(JobRecord created)
     {
-        public required string Id { get; init; }
+        public string Id { get; } = created.Id;
 
-        public required string DocumentId { get; init; }
+        public string DocumentId { get; } = created.DocumentId;
 
-        public required string Source { get; init; }
+        public string Source { get; } = created.Source;
 
-        public JobType Type { get; init; }
+        public JobType Type { get; } = created.Type;
 
-        public int Priority { get; init; }
+        public int Priority { get; } = created.Priority;
 
-        public JobStatus Status { get; set; }
+        public JobStatus Status { get; set; } = created.Status;
 
         public int Attempts { get; set; }
 
-        public int MaxAttempts { get; init; }
+        public int MaxAttempts { get; } = created.MaxAttempts;
 
         public double Progress { get; set; }
 
@@ -411,19 +396,19 @@ internal sealed class InMemoryJobStore : IJobStore
 
         public string? Checkpoint { get; set; }
 
-        public string? Payload { get; init; }
+        public string? Payload { get; } = created.Payload;
 
         public string? Result { get; set; }
 
-        public string? BatchId { get; init; }
+        public string? BatchId { get; } = created.BatchId;
 
-        public long Sequence { get; init; }
+        public long Sequence { get; } = created.Sequence;
 
-        public long CreatedAt { get; init; }
+        public long CreatedAt { get; } = JobTime.ToUnixMs(created.CreatedAt);
 
-        public long UpdatedAt { get; set; }
+        public long UpdatedAt { get; set; } = JobTime.ToUnixMs(created.UpdatedAt);
 
-        public long NextAttemptAt { get; set; }
+        public long NextAttemptAt { get; set; } = JobTime.ToUnixMs(created.NextAttemptAt);
 
         public long? FinishedAt { get; set; }
 

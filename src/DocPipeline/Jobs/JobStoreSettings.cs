@@ -52,4 +52,25 @@ internal sealed record JobStoreSettings
         var random = Math.Clamp(NextRandom(), 0.0, 1.0);
         return TimeSpan.FromMilliseconds(backoff * (1 - (RetryJitter * random)));
     }
+
+    /// <summary>The record of a new pending job for <paramref name="request"/>, due now; the store assigns its sequence.</summary>
+    public JobRecord NewJob(JobRequest request, DateTimeOffset now)
+    {
+        var at = JobTime.FromUnixMs(JobTime.ToUnixMs(now));
+        return new JobRecord
+        {
+            Id = JobRules.NewJobId(now),
+            DocumentId = request.DocumentId,
+            Source = request.Source,
+            Type = request.Type,
+            Priority = request.Priority ?? DefaultPriority,
+            Status = JobStatus.Pending,
+            MaxAttempts = request.MaxAttempts ?? MaxAttempts,
+            Payload = request.Payload,
+            BatchId = request.BatchId,
+            CreatedAt = at,
+            UpdatedAt = at,
+            NextAttemptAt = at,
+        };
+    }
 }

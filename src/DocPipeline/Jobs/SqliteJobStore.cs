@@ -515,26 +515,11 @@ internal sealed class SqliteJobStore : IJobStore
         var created = new List<JobRecord>(requests.Count);
         foreach (var request in requests)
         {
-            var id = JobRules.NewJobId(now);
-            session.Execute(SupersedePendingSql, ("$document", request.DocumentId), ("$error", JobRules.SupersededBy(id)), ("$now", nowMs));
-            var record = new JobRecord
-            {
-                Id = id,
-                DocumentId = request.DocumentId,
-                Source = request.Source,
-                Type = request.Type,
-                Priority = request.Priority ?? _settings.DefaultPriority,
-                Status = JobStatus.Pending,
-                MaxAttempts = request.MaxAttempts ?? _settings.MaxAttempts,
-                Payload = request.Payload,
-                BatchId = request.BatchId,
-                CreatedAt = JobTime.FromUnixMs(nowMs),
-                UpdatedAt = JobTime.FromUnixMs(nowMs),
-                NextAttemptAt = JobTime.FromUnixMs(nowMs),
-            };
+            var record = _settings.NewJob(request, now);
+            session.Execute(SupersedePendingSql, ("$document", request.DocumentId), ("$error", JobRules.SupersededBy(record.Id)), ("$now", nowMs));
             var sequence = session.Scalar(
                 InsertSql,
-                ("$id", id),
+                ("$id", record.Id),
                 ("$document", record.DocumentId),
                 ("$source", record.Source),
                 ("$type", TypeName(record.Type)),
