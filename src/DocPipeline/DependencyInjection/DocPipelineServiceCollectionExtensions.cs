@@ -1,4 +1,6 @@
 using DocPipeline.Configuration;
+using DocPipeline.Jobs;
+using DocPipeline.Queue;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,6 +27,8 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<SqliteDatabaseProvider>();
 
         // --- jobs and queue ---
+        services.TryAddSingleton<IJobStore, SqliteJobStore>();
+        services.TryAddSingleton<IDocumentQueue, DocumentQueue>();
 
         // --- fingerprints ---
 
