@@ -7,11 +7,17 @@ namespace DocPipeline.Jobs;
 /// A volatile job store with the same semantics as the SQLite store, for tests and throwaway runs. Jobs are lost when
 /// the process ends, so it is never a default: choose it with <c>UseInMemoryJobStore()</c>.
 /// </summary>
-/// <remarks>One lock guards every job; claims scan all jobs, which is fine for the thousands a test holds.</remarks>
+/// <remarks>One lock guards every job and the indexes that make claims cheap.</remarks>
 internal sealed class InMemoryJobStore : IJobStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
+
+    // Indexes over the active jobs, kept in step by Change(): claims walk _pending in claim order and stop early, and
+    // per-document checks look at one document's jobs, so a claim does not scan every job.
+    private readonly SortedSet<Entry> _pending = new(ClaimOrder.Instance);
+    private readonly HashSet<Entry> _processing = [];
+    private readonly Dictionary<string, HashSet<Entry>> _activeByDocument = new(StringComparer.Ordinal);
     private readonly JobStoreSettings _settings;
     private readonly TimeProvider _time;
     private long _sequence;
@@ -43,12 +49,13 @@ internal sealed class InMemoryJobStore : IJobStore
             foreach (var request in requests)
             {
                 var record = _settings.NewJob(request, now) with { Sequence = ++_sequence };
-                foreach (var pending in _jobs.Values.Where(j => j.Status == JobStatus.Pending && j.DocumentId == request.DocumentId))
+                foreach (var pending in ActiveJobsOf(request.DocumentId).Where(j => j.Status == JobStatus.Pending).ToList())
                 {
-                    pending.Finish(JobStatus.Cancelled, JobRules.SupersededBy(record.Id), nowMs);
+                    Change(pending, j => j.Finish(JobStatus.Cancelled, JobRules.SupersededBy(record.Id), nowMs));
                 }
 
                 var entry = new Entry(record);
+                Index(entry);
                 _jobs.Add(record.Id, entry);
                 created.Add(record);
             }
@@ -111,53 +118,66 @@ internal sealed class InMemoryJobStore : IJobStore
         var leases = new List<JobLease>();
         lock (_lock)
         {
-            foreach (var job in _jobs.Values.Where(j => j.Status == JobStatus.Processing && j.LeaseExpiresAt <= now).ToList())
+            var expired = _processing.Where(j => j.LeaseExpiresAt <= now).ToList();
+            foreach (var job in expired)
             {
                 if (job.CancelRequested)
                 {
-                    job.Finish(JobStatus.Cancelled, JobRules.CancelledLeaseExpired, now);
+                    Change(job, j => j.Finish(JobStatus.Cancelled, JobRules.CancelledLeaseExpired, now));
                 }
                 else if (job.Attempts >= job.MaxAttempts)
                 {
-                    job.Finish(JobStatus.Failed, JobRules.LeaseExpired(job.Attempts, job.Error), now);
+                    Change(job, j => j.Finish(JobStatus.Failed, JobRules.LeaseExpired(j.Attempts, j.Error), now));
                 }
             }
 
-            var candidates = _jobs.Values
-                .Where(j => (j.Status == JobStatus.Pending && j.NextAttemptAt <= now)
-                    || (j.Status == JobStatus.Processing && j.LeaseExpiresAt <= now && j.Attempts < j.MaxAttempts))
-                .OrderByDescending(j => j.Priority)
-                .ThenBy(j => j.NextAttemptAt)
-                .ThenBy(j => j.Sequence)
-                .ToList();
+            // Decide while walking the candidates in claim order, then change them (the walk reads the indexes).
+            var reclaimable = expired.Where(j => j.Status == JobStatus.Processing).Order(ClaimOrder.Instance);
+            var due = _pending.Where(j => j.NextAttemptAt <= now);
+            var decisions = new List<(Entry Job, ClaimDecision Decision, string? SupersededBy)>();
             var claimedDocuments = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var job in candidates)
+            foreach (var job in Merge(due, reclaimable))
             {
-                if (leases.Count == request.MaxJobs)
+                if (claimedDocuments.Count == request.MaxJobs)
                 {
                     break;
                 }
 
-                var siblings = _jobs.Values
-                    .Where(j => j.DocumentId == job.DocumentId && j != job && j.Status is JobStatus.Pending or JobStatus.Processing)
+                var siblings = ActiveJobsOf(job.DocumentId)
+                    .Where(j => j != job)
                     .Select(j => new JobSibling(j.Id, j.Sequence, j.Status == JobStatus.Processing, j.LeaseExpiresAt));
                 var (decision, supersededBy) = JobRules.Decide(job.Sequence, siblings, now, claimedDocuments.Contains(job.DocumentId));
-                if (decision == ClaimDecision.Supersede)
-                {
-                    job.Finish(JobStatus.Cancelled, JobRules.SupersededBy(supersededBy!), now);
-                }
-                else if (decision == ClaimDecision.Claim)
+                if (decision == ClaimDecision.Claim)
                 {
                     claimedDocuments.Add(job.DocumentId);
-                    job.Status = JobStatus.Processing;
-                    job.Attempts++;
-                    job.LeaseOwner = request.Owner;
-                    job.LeaseToken = JobRules.NewLeaseToken();
-                    job.LeaseExpiresAt = expires;
-                    job.CancelRequested = false;
-                    job.UpdatedAt = now;
-                    leases.Add(new JobLease { Job = job.ToRecord(), Owner = request.Owner, Token = job.LeaseToken, ExpiresAt = JobTime.FromUnixMs(expires) });
                 }
+
+                if (decision != ClaimDecision.Skip)
+                {
+                    decisions.Add((job, decision, supersededBy));
+                }
+            }
+
+            foreach (var (job, decision, supersededBy) in decisions)
+            {
+                if (decision == ClaimDecision.Supersede)
+                {
+                    Change(job, j => j.Finish(JobStatus.Cancelled, JobRules.SupersededBy(supersededBy!), now));
+                    continue;
+                }
+
+                var token = JobRules.NewLeaseToken();
+                Change(job, j =>
+                {
+                    j.Status = JobStatus.Processing;
+                    j.Attempts++;
+                    j.LeaseOwner = request.Owner;
+                    j.LeaseToken = token;
+                    j.LeaseExpiresAt = expires;
+                    j.CancelRequested = false;
+                    j.UpdatedAt = now;
+                });
+                leases.Add(new JobLease { Job = job.ToRecord(), Owner = request.Owner, Token = token, ExpiresAt = JobTime.FromUnixMs(expires) });
             }
         }
 
@@ -218,15 +238,19 @@ internal sealed class InMemoryJobStore : IJobStore
             var error = failure.Error ?? string.Empty;
             if (failure.Retryable && job.Attempts < job.MaxAttempts && !job.CancelRequested)
             {
-                job.Status = JobStatus.Pending;
-                job.Error = error;
-                job.NextAttemptAt = now + JobTime.ToMs(_settings.RetryDelay(job.Attempts));
-                job.UpdatedAt = now;
-                job.ClearLease();
+                var next = now + JobTime.ToMs(_settings.RetryDelay(job.Attempts));
+                Change(job, j =>
+                {
+                    j.Status = JobStatus.Pending;
+                    j.Error = error;
+                    j.NextAttemptAt = next;
+                    j.UpdatedAt = now;
+                    j.ClearLease();
+                });
                 return Task.FromResult(JobFailureOutcome.RetryScheduled);
             }
 
-            job.Finish(JobStatus.Failed, error, now);
+            Change(job, j => j.Finish(JobStatus.Failed, error, now));
             return Task.FromResult(JobFailureOutcome.Failed);
         }
     }
@@ -268,7 +292,7 @@ internal sealed class InMemoryJobStore : IJobStore
             switch (job.Status)
             {
                 case JobStatus.Pending:
-                    job.Finish(JobStatus.Cancelled, JobRules.CancelledBeforeStart, Now());
+                    Change(job, j => j.Finish(JobStatus.Cancelled, JobRules.CancelledBeforeStart, Now()));
                     return Task.FromResult(JobCancelResult.Cancelled);
                 case JobStatus.Processing:
                     job.CancelRequested = true;
@@ -291,14 +315,17 @@ internal sealed class InMemoryJobStore : IJobStore
             }
 
             var now = Now();
-            job.Status = JobStatus.Pending;
-            job.Attempts = 0;
-            job.NextAttemptAt = now;
-            job.FinishedAt = null;
-            job.Result = null;
-            job.CancelRequested = false;
-            job.UpdatedAt = now;
-            job.ClearLease();
+            Change(job, j =>
+            {
+                j.Status = JobStatus.Pending;
+                j.Attempts = 0;
+                j.NextAttemptAt = now;
+                j.FinishedAt = null;
+                j.Result = null;
+                j.CancelRequested = false;
+                j.UpdatedAt = now;
+                j.ClearLease();
+            });
             return Task.FromResult(true);
         }
     }
@@ -308,8 +335,8 @@ internal sealed class InMemoryJobStore : IJobStore
         var now = Now();
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<JobRecord>>(_jobs.Values
-                .Where(j => j.Status == JobStatus.Processing && j.LeaseExpiresAt <= now)
+            return Task.FromResult<IReadOnlyList<JobRecord>>(_processing
+                .Where(j => j.LeaseExpiresAt <= now)
                 .OrderBy(j => j.Sequence)
                 .Select(j => j.ToRecord())
                 .ToList());
@@ -323,7 +350,7 @@ internal sealed class InMemoryJobStore : IJobStore
         var expired = 0;
         lock (_lock)
         {
-            foreach (var job in _jobs.Values.Where(j => j.Status == JobStatus.Processing && j.LeaseOwner == owner && j.LeaseExpiresAt > now))
+            foreach (var job in _processing.Where(j => j.LeaseOwner == owner && j.LeaseExpiresAt > now))
             {
                 job.LeaseExpiresAt = now;
                 job.UpdatedAt = now;
@@ -365,9 +392,105 @@ internal sealed class InMemoryJobStore : IJobStore
                 return Task.FromResult(false);
             }
 
-            job.UpdatedAt = Now();
-            change(job);
+            var now = Now();
+            Change(job, j =>
+            {
+                j.UpdatedAt = now;
+                change(j);
+            });
             return Task.FromResult(true);
+        }
+    }
+
+    /// <summary>Changes a job's state or due time, keeping the indexes in step; call under the lock.</summary>
+    private void Change(Entry job, Action<Entry> change)
+    {
+        Unindex(job);
+        change(job);
+        Index(job);
+    }
+
+    private void Index(Entry job)
+    {
+        if (job.Status is not (JobStatus.Pending or JobStatus.Processing))
+        {
+            return;
+        }
+
+        if (job.Status == JobStatus.Pending)
+        {
+            _pending.Add(job);
+        }
+        else
+        {
+            _processing.Add(job);
+        }
+
+        if (!_activeByDocument.TryGetValue(job.DocumentId, out var active))
+        {
+            _activeByDocument[job.DocumentId] = active = [];
+        }
+
+        active.Add(job);
+    }
+
+    private void Unindex(Entry job)
+    {
+        _pending.Remove(job);
+        _processing.Remove(job);
+        if (_activeByDocument.TryGetValue(job.DocumentId, out var active) && active.Remove(job) && active.Count == 0)
+        {
+            _activeByDocument.Remove(job.DocumentId);
+        }
+    }
+
+    private IEnumerable<Entry> ActiveJobsOf(string documentId) =>
+        _activeByDocument.TryGetValue(documentId, out var active) ? active : [];
+
+    /// <summary>Merges two sequences that are each in claim order into one, lazily.</summary>
+    private static IEnumerable<Entry> Merge(IEnumerable<Entry> first, IEnumerable<Entry> second)
+    {
+        using var a = first.GetEnumerator();
+        using var b = second.GetEnumerator();
+        var hasA = a.MoveNext();
+        var hasB = b.MoveNext();
+        while (hasA || hasB)
+        {
+            if (hasA && (!hasB || ClaimOrder.Instance.Compare(a.Current, b.Current) <= 0))
+            {
+                yield return a.Current;
+                hasA = a.MoveNext();
+            }
+            else
+            {
+                yield return b.Current;
+                hasB = b.MoveNext();
+            }
+        }
+    }
+
+    /// <summary>Claim order: priority (higher first), then due time, then creation order.</summary>
+    private sealed class ClaimOrder : IComparer<Entry>
+    {
+        public static readonly ClaimOrder Instance = new();
+
+        public int Compare(Entry? x, Entry? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            ArgumentNullException.ThrowIfNull(x);
+            ArgumentNullException.ThrowIfNull(y);
+            var byPriority = y.Priority.CompareTo(x.Priority);
+            if (byPriority != 0)
+            {
+                return byPriority;
+            }
+
+            var byDueTime = x.NextAttemptAt.CompareTo(y.NextAttemptAt);
+            return byDueTime != 0 ? byDueTime : x.Sequence.CompareTo(y.Sequence);
         }
     }
 
