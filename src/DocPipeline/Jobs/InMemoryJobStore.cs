@@ -162,8 +162,20 @@ internal sealed class InMemoryJobStore : IJobStore
             {
                 if (decision == ClaimDecision.Supersede)
                 {
-                    Change(job, j => j.Finish(JobStatus.Cancelled, JobRules.SupersededBy(supersededBy!), now));
+                    // A claim earlier in this batch may have retired it already.
+                    if (job.Status is JobStatus.Pending or JobStatus.Processing)
+                    {
+                        Change(job, j => j.Finish(JobStatus.Cancelled, JobRules.SupersededBy(supersededBy!), now));
+                    }
+
                     continue;
+                }
+
+                // Every other active job of the document is older and not under a live lease (else this one would not be
+                // claimed): retire them now, or an expired holder that wakes up could renew and run beside this job.
+                foreach (var stale in ActiveJobsOf(job.DocumentId).Where(j => j != job).ToList())
+                {
+                    Change(stale, j => j.Finish(JobStatus.Cancelled, JobRules.SupersededBy(job.Id), now));
                 }
 
                 var token = JobRules.NewLeaseToken();

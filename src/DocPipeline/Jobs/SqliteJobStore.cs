@@ -104,6 +104,14 @@ internal sealed class SqliteJobStore : IJobStore
         "SELECT id, sequence, status, lease_expires_at FROM jobs " +
         "WHERE document_id = $document AND status IN ('pending', 'processing') AND sequence <> $sequence;";
 
+    private const string SupersedeOneSql =
+        "UPDATE jobs SET status = 'cancelled', error = $error, finished_at = $now, updated_at = $now, lease_token = NULL, lease_expires_at = NULL " +
+        "WHERE sequence = $sequence AND status IN ('pending', 'processing');";
+
+    private const string SupersedeSiblingsSql =
+        "UPDATE jobs SET status = 'cancelled', error = $error, finished_at = $now, updated_at = $now, lease_token = NULL, lease_expires_at = NULL " +
+        "WHERE document_id = $document AND status IN ('pending', 'processing') AND sequence <> $sequence;";
+
     private const string ClaimSql =
         "UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_owner = $owner, lease_token = $token, " +
         "lease_expires_at = $expires, cancel_requested = 0, updated_at = $now WHERE sequence = $sequence RETURNING " + Columns + ";";
@@ -540,7 +548,7 @@ internal sealed class SqliteJobStore : IJobStore
         EndExpiredJobs(session, now);
 
         // Decide first, with one reader open over the candidates in claim order; change rows only after it closed.
-        var decisions = new List<(long Sequence, ClaimDecision Decision, string? SupersededBy)>();
+        var decisions = new List<(long Sequence, string Id, string DocumentId, ClaimDecision Decision, string? SupersededBy)>();
         var claimedDocuments = new HashSet<string>(StringComparer.Ordinal);
         var candidates = session.Command(CandidatesSql);
         candidates.Parameters.AddWithValue("$now", now);
@@ -559,24 +567,24 @@ internal sealed class SqliteJobStore : IJobStore
 
                 if (decision != ClaimDecision.Skip)
                 {
-                    decisions.Add((sequence, decision, supersededBy));
+                    decisions.Add((sequence, reader.GetString(1), documentId, decision, supersededBy));
                 }
             }
         }
 
         var leases = new List<JobLease>(claimedDocuments.Count);
         var expires = now + JobTime.ToMs(request.LeaseDuration);
-        foreach (var (sequence, decision, supersededBy) in decisions)
+        foreach (var (sequence, id, documentId, decision, supersededBy) in decisions)
         {
             if (decision == ClaimDecision.Supersede)
             {
-                session.Execute(
-                    "UPDATE jobs SET status = 'cancelled', error = $error, finished_at = $now, updated_at = $now, lease_token = NULL, lease_expires_at = NULL WHERE sequence = $sequence;",
-                    ("$sequence", sequence),
-                    ("$error", JobRules.SupersededBy(supersededBy!)),
-                    ("$now", now));
+                session.Execute(SupersedeOneSql, ("$sequence", sequence), ("$error", JobRules.SupersededBy(supersededBy!)), ("$now", now));
                 continue;
             }
+
+            // Every other active job of the document is older and not under a live lease (else this one would not be
+            // claimed): retire them now, or an expired holder that wakes up could renew and run beside this job.
+            session.Execute(SupersedeSiblingsSql, ("$document", documentId), ("$sequence", sequence), ("$error", JobRules.SupersededBy(id)), ("$now", now));
 
             var token = JobRules.NewLeaseToken();
             var claim = session.Command(ClaimSql);

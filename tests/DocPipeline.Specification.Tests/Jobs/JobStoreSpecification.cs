@@ -391,6 +391,24 @@ public abstract class JobStoreSpecification
     }
 
     [Fact]
+    public async Task ClaimAsync_NewerJobClaimedBeforeTheExpiredOlderOne_OlderHolderCannotRenewOrComplete()
+    {
+        var store = CreateStore(Time, new JobStoreSpecificationSettings());
+        var older = (await store.CreateAsync([Request("a")]))[0];
+        var hung = Assert.Single(await store.ClaimAsync(Claim("hung")));
+        var newer = (await store.CreateAsync([Request("a", priority: 5)]))[0];
+        Time.Advance(Lease);
+
+        // The newer job comes first in claim order and fills the claim, so the older one is never walked.
+        Assert.Equal(newer.Id, Assert.Single(await store.ClaimAsync(Claim("w2"))).JobId);
+
+        Assert.False((await store.RenewLeaseAsync(hung, Lease)).Renewed);
+        Assert.False(await store.CompleteAsync(hung));
+        var stale = await store.GetAsync(older.Id);
+        Assert.Equal((JobStatus.Cancelled, $"superseded by job {newer.Id}"), (stale!.Status, stale.Error));
+    }
+
+    [Fact]
     public async Task ClaimAsync_RetriedOldJobAndNewerJob_OnlyNewerRuns()
     {
         var store = CreateStore(Time, new JobStoreSpecificationSettings());
