@@ -245,7 +245,7 @@ internal sealed class DocumentQueue : IDocumentQueue
         finally
         {
             _running.TryRemove(job.Id, out _);
-            job.Dispose();
+            await job.DisposeAsync().ConfigureAwait(false);
             tags.Add("docpipeline.job.outcome", outcome);
             QueueInstruments.Duration.Record(_time.GetElapsedTime(started).TotalSeconds, tags);
             activity?.SetTag("docpipeline.job.outcome", outcome);

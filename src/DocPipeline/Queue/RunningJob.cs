@@ -3,11 +3,15 @@ using DocPipeline.Jobs;
 namespace DocPipeline.Queue;
 
 /// <summary>A job this queue is running: its lease, the token its handler watches, and why that token fired.</summary>
-internal sealed class RunningJob : IDisposable
+internal sealed class RunningJob : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cancellation;
+    private readonly Lock _lock = new();
+    private Task _firing = Task.CompletedTask;
+    private bool _disposed;
     private int _leaseLost;
     private int _cancelRequested;
+    private volatile bool _finishing;
 
     public RunningJob(JobLease lease, CancellationToken shutdown)
     {
@@ -32,7 +36,11 @@ internal sealed class RunningJob : IDisposable
     public bool CancelRequested => Volatile.Read(ref _cancelRequested) != 0;
 
     /// <summary>Gets or sets a value indicating whether the handler returned and the outcome is being recorded.</summary>
-    public bool Finishing { get; set; }
+    public bool Finishing
+    {
+        get => _finishing;
+        set => _finishing = value;
+    }
 
     /// <summary>Records that the lease is gone and fires the token; returns whether this call was the first to say so.</summary>
     public bool MarkLeaseLost()
@@ -49,18 +57,29 @@ internal sealed class RunningJob : IDisposable
         Fire();
     }
 
-    public void Dispose() => _cancellation.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        Task firing;
+        lock (_lock)
+        {
+            _disposed = true;
+            firing = _firing;
+        }
+
+        // The token's callbacks may still be running; the source must outlive them.
+        await firing.ConfigureAwait(false);
+        _cancellation.Dispose();
+    }
 
     private void Fire()
     {
-        try
+        lock (_lock)
         {
-            // Asynchronously: the handler's continuations must not run on the heartbeat that noticed.
-            _ = _cancellation.CancelAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The job already finished.
+            if (!_disposed && !_cancellation.IsCancellationRequested)
+            {
+                // Asynchronously: the handler's continuations must not run on the heartbeat that noticed.
+                _firing = _cancellation.CancelAsync();
+            }
         }
     }
 }

@@ -40,6 +40,21 @@ public sealed class JobsBuilderExtensionsTests : IDisposable
     }
 
     [Fact]
+    public void AddDocPipeline_WithAHandlerAndNoLogging_QueueResolvesOverTheSqliteStore()
+    {
+        var services = new ServiceCollection();
+        services.AddDocPipeline(o => o.DataDirectory = _directory.Path);
+        services.AddSingleton<IJobHandler>(new DelegateJobHandler((_, _) => Task.FromResult<string?>(null)));
+
+        using var provider = services.BuildServiceProvider();
+
+        var queue = Assert.IsType<DocumentQueue>(provider.GetRequiredService<IDocumentQueue>());
+        Assert.Same(queue, provider.GetRequiredService<IDocumentQueue>());
+        Assert.IsType<SqliteJobStore>(provider.GetRequiredService<IJobStore>());
+        Assert.StartsWith($"{Environment.MachineName}/{Environment.ProcessId}/", queue.Owner, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddWorker_CalledTwice_OneHostedServiceAndQueueOptionsConfigured()
     {
         var services = new ServiceCollection();
