@@ -102,7 +102,8 @@ internal sealed class DocumentQueue : IDocumentQueue
         var created = new List<JobRecord>(requests.Count);
         for (var start = 0; start < requests.Count; start += _batchSize)
         {
-            var batch = requests.Count <= _batchSize ? requests : requests.Skip(start).Take(_batchSize).ToList();
+            var count = Math.Min(_batchSize, requests.Count - start);
+            var batch = count == requests.Count ? requests : Enumerable.Range(start, count).Select(i => requests[i]).ToArray();
             created.AddRange(await _store.CreateAsync(batch, cancellationToken).ConfigureAwait(false));
             _wake.Set();
         }
@@ -225,7 +226,7 @@ internal sealed class DocumentQueue : IDocumentQueue
         var record = job.Lease.Job;
         var started = _time.GetTimestamp();
         var tags = new TagList { { "docpipeline.job.type", TypeTag(record.Type) } };
-        using var activity = DocPipelineDiagnostics.ActivitySource.StartActivity("docpipeline.job");
+        var activity = DocPipelineDiagnostics.ActivitySource.StartActivity("docpipeline.job");
         activity?.SetTag("docpipeline.job.id", record.Id);
         activity?.SetTag("docpipeline.job.type", TypeTag(record.Type));
         activity?.SetTag("docpipeline.document.id", record.DocumentId);
@@ -244,11 +245,14 @@ internal sealed class DocumentQueue : IDocumentQueue
         }
         finally
         {
-            _running.TryRemove(job.Id, out _);
             await job.DisposeAsync().ConfigureAwait(false);
             tags.Add("docpipeline.job.outcome", outcome);
             QueueInstruments.Duration.Record(_time.GetElapsedTime(started).TotalSeconds, tags);
             activity?.SetTag("docpipeline.job.outcome", outcome);
+            activity?.Dispose();
+
+            // Last: once the job leaves the running set, an idle run may return, so everything above must be done.
+            _running.TryRemove(job.Id, out _);
             _wake.Set();
         }
     }
