@@ -247,6 +247,37 @@ public sealed class DocumentQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_StoppedWhileJobRuns_TokenFiresOnlyWhenTheGracePeriodEnds()
+    {
+        _harness.Options.Queue.ShutdownTimeout = TimeSpan.FromSeconds(10);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelledAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = _harness.CreateQueue(async (_, ct) =>
+        {
+            using var registration = ct.Register(() => cancelledAt.TrySetResult(_harness.Time.GetUtcNow()));
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return "never";
+        });
+        var job = (await queue.EnqueueAsync([QueueHarness.Request("a")]))[0];
+        using var stop = new CancellationTokenSource();
+        var run = queue.RunAsync(stop.Token);
+        await started.Task.WaitAsync(Patience);
+        var stoppedAt = _harness.Time.GetUtcNow();
+
+        await stop.CancelAsync();
+        await queue.GraceStarted.WaitAsync(Patience);
+        _harness.Time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(cancelledAt.Task.IsCompleted);
+        _harness.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(stoppedAt + TimeSpan.FromSeconds(10), await cancelledAt.Task.WaitAsync(Patience));
+        await run.WaitAsync(Patience);
+        var released = await Store.GetAsync(job.Id);
+        Assert.Equal((JobStatus.Pending, 0), (released!.Status, released.Attempts));
+    }
+
+    [Fact]
     public async Task RunAsync_JobAbandonedByCrashedWorker_ResumedAfterLeaseExpires()
     {
         var job = (await Store.CreateAsync([QueueHarness.Request("a")]))[0];
