@@ -1,5 +1,7 @@
 using DocPipeline.Configuration;
 using DocPipeline.Extraction;
+using DocPipeline.Jobs;
+using DocPipeline.Queue;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,6 +28,8 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<SqliteDatabaseProvider>();
 
         // --- jobs and queue ---
+        services.TryAddSingleton<IJobStore, SqliteJobStore>();
+        services.TryAddSingleton<IDocumentQueue, DocumentQueue>();
 
         // --- fingerprints ---
 

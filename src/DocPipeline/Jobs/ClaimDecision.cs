@@ -1,0 +1,14 @@
+namespace DocPipeline.Jobs;
+
+/// <summary>What a claim does with one claimable job.</summary>
+internal enum ClaimDecision
+{
+    /// <summary>Take the job under a new lease.</summary>
+    Claim,
+
+    /// <summary>Leave the job for a later claim: its document is busy.</summary>
+    Skip,
+
+    /// <summary>Cancel the job: a newer job of the same document replaces it.</summary>
+    Supersede,
+}

@@ -1,0 +1,35 @@
+using DocPipeline.Jobs;
+
+namespace DocPipeline.Queue;
+
+/// <summary>The <see cref="JobContext"/> a queue hands to its handler; progress and checkpoints go to the store under the job's lease.</summary>
+internal sealed class QueueJobContext(IJobStore store, RunningJob job) : JobContext
+{
+    private string? _checkpoint = job.Lease.Job.Checkpoint;
+
+    public override JobRecord Job => job.Lease.Job;
+
+    public override string? Checkpoint => Volatile.Read(ref _checkpoint);
+
+    public override async Task ReportProgressAsync(double progress, CancellationToken cancellationToken = default)
+    {
+        // Progress is advisory: a lost lease fires the job's token rather than failing the call.
+        if (!await store.ReportProgressAsync(job.Lease, progress, cancellationToken).ConfigureAwait(false))
+        {
+            job.MarkLeaseLost();
+        }
+    }
+
+    public override async Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!await store.SaveCheckpointAsync(job.Lease, checkpoint, cancellationToken).ConfigureAwait(false))
+        {
+            job.MarkLeaseLost();
+            throw new JobLeaseLostException(
+                $"The lease on job {job.Id} (document '{job.Lease.Job.DocumentId}') was lost: it expired or was taken over by another worker, so this attempt must stop.");
+        }
+
+        Volatile.Write(ref _checkpoint, checkpoint);
+    }
+}
