@@ -1,5 +1,6 @@
 using DocPipeline.Indexing;
 using Xunit;
+using static DocPipeline.Specification.Tests.Indexing.VectorTestData;
 
 namespace DocPipeline.Specification.Tests.Indexing;
 
@@ -49,7 +50,7 @@ public abstract class VectorIndexSpecification : IAsyncLifetime
         for (var q = 0; q < 20; q++)
         {
             var query = RandomVector(random, 24);
-            var expected = vectors.Select(v => Cosine(query, v.Value)).OrderByDescending(s => s).Take(10).ToList();
+            var expected = TopScores(query, vectors.Values, 10);
 
             var hits = await index.SearchAsync(query, 10);
 
@@ -434,48 +435,6 @@ public abstract class VectorIndexSpecification : IAsyncLifetime
             disposable.Dispose();
         }
     }
-
-    protected static VectorRecord Record(string chunkId, string documentId, float[] vector, int version = 1, IReadOnlyDictionary<string, string>? metadata = null) =>
-        new() { ChunkId = chunkId, DocumentId = documentId, Version = version, Vector = vector, Metadata = metadata };
-
-    protected static float[] RandomVector(Random random, int dimensions)
-    {
-        var vector = new float[dimensions];
-        for (var i = 0; i < dimensions; i++)
-        {
-            vector[i] = (random.NextSingle() * 2f) - 1f;
-        }
-
-        return vector;
-    }
-
-    /// <summary>The cosine similarity, computed in double precision as the reference.</summary>
-    protected static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, normA = 0, normB = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            normA += (double)a[i] * a[i];
-            normB += (double)b[i] * b[i];
-        }
-
-        return dot / (Math.Sqrt(normA) * Math.Sqrt(normB));
-    }
-
-    protected static async Task<List<IndexEntry>> ListAsync(IVectorIndex index)
-    {
-        var entries = new List<IndexEntry>();
-        await foreach (var entry in index.ListEntriesAsync())
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
-
-    private static float[] VersionedVector(int chunk, int version, int dimensions) =>
-        RandomVector(new Random((chunk * 1000) + version), dimensions);
 
     private static VectorRecord VersionedRecord(int chunk, int version, int dimensions) =>
         Record($"c{chunk}", $"d{chunk % 3}", VersionedVector(chunk, version, dimensions), version);

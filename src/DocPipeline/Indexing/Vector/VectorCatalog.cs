@@ -142,9 +142,22 @@ internal sealed class VectorCatalog : IDisposable
         return reader.Read() && reader.GetInt64(0) == 0 && reader.GetInt64(1) == reader.GetInt64(2);
     });
 
-    /// <summary>Writes a consistent copy of the catalog to <paramref name="destinationPath"/>.</summary>
+    /// <summary>Writes a consistent copy of the catalog to <paramref name="destinationPath"/> with SQLite's online backup.</summary>
+    /// <remarks>
+    /// The copy is taken on a read connection, in one step, so it is one snapshot. (Not with
+    /// <see cref="SqliteDatabase.BackupToAsync"/>: it runs on the writer inside the group-commit transaction, where
+    /// SQLite refuses a backup with SQLITE_LOCKED.) The caller holds the index's write gate, so the snapshot is current.
+    /// </remarks>
     public Task BackupToAsync(string destinationPath, CancellationToken cancellationToken) =>
-        _database.BackupToAsync(destinationPath, cancellationToken);
+        _database.ReadAsync(
+            session =>
+            {
+                using var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destinationPath, Pooling = false }.ToString());
+                destination.Open();
+                session.Connection.BackupDatabase(destination);
+                return true;
+            },
+            cancellationToken);
 
     public void Dispose() => _database.Dispose();
 
