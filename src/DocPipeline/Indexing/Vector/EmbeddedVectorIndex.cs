@@ -172,7 +172,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         }
         finally
         {
-            _gate.Release();
+            ReleaseGate();
         }
     }
 
@@ -202,39 +202,21 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
 
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
+        _disposed = true;
 
-        // Blocks only while a write finishes; the write's own files must not close under it.
-        _gate.Wait();
-        try
+        // Never blocks: with no write running the files close now; otherwise the running write closes them as it
+        // releases the gate (see ReleaseGate), so its files never close under it.
+        if (_gate.Wait(0))
         {
-            CloseCore();
-        }
-        finally
-        {
-            _gate.Release();
+            ReleaseGate();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
+        _disposed = true;
         await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            CloseCore();
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        ReleaseGate();
     }
 
     private static string ResolveDirectory(IOptions<DocPipelineOptions> options)
@@ -244,13 +226,25 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         return value.ResolvePath(value.VectorIndex.Path, "vectors");
     }
 
-    private void CloseCore()
+    /// <summary>Releases the gate; after disposal, whoever holds the gate last closes the files.</summary>
+    private void ReleaseGate()
     {
-        _disposed = true;
-        _store?.Dispose();
-        _store = null;
-        _folderLock?.Dispose();
-        _folderLock = null;
+        if (_disposed)
+        {
+            _store?.Dispose();
+            _store = null;
+            _folderLock?.Dispose();
+            _folderLock = null;
+        }
+
+        _gate.Release();
+
+        // Dispose may have run between the check above and the release, found the gate taken, and left the closing
+        // to this holder: take the gate back (never waiting) and close.
+        if (_disposed && (_store is not null || _folderLock is not null) && _gate.Wait(0))
+        {
+            ReleaseGate();
+        }
     }
 
     private async Task WriteAsync(Func<VectorStore, Task> write, CancellationToken cancellationToken)
@@ -264,7 +258,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         }
         finally
         {
-            _gate.Release();
+            ReleaseGate();
         }
     }
 
@@ -284,7 +278,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         }
         finally
         {
-            _gate.Release();
+            ReleaseGate();
         }
     }
 

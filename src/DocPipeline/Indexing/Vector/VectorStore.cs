@@ -70,12 +70,14 @@ internal sealed class VectorStore : IDisposable
     {
         var catalogPath = Path.Combine(directory, CatalogFileName);
         var vectorPath = Path.Combine(directory, VectorFileName);
-        if (!File.Exists(catalogPath) && File.Exists(vectorPath))
+        // SQLite would quietly start an empty catalog in place of a missing or zero-length one, and the next upsert
+        // would then overwrite the vectors beside it. (A new catalog's first pages may live in its WAL only.)
+        if (File.Exists(vectorPath) && IsEmptyOrMissing(catalogPath) && IsEmptyOrMissing(catalogPath + "-wal"))
         {
             throw new DocPipelineStorageException(
-                $"The {VectorCatalog.Description} '{catalogPath}' is missing, but the vector file '{vectorPath}' beside it exists; without the " +
-                "catalog its vectors belong to no chunk. Nothing was changed: restore the folder from a backup, or rebuild the vector index " +
-                "from the document registry.");
+                $"The {VectorCatalog.Description} '{catalogPath}' is missing or empty, but the vector file '{vectorPath}' beside it exists; " +
+                "without the catalog its vectors belong to no chunk. Nothing was changed: restore the folder from a backup, or rebuild the " +
+                "vector index from the document registry.");
         }
 
         var store = new VectorStore(directory, initialCapacity, logger, VectorCatalog.Open(catalogPath));
@@ -584,6 +586,12 @@ internal sealed class VectorStore : IDisposable
         {
             VectorIndexLog.StaleFileKept(_logger, _vectorPath, ex);
         }
+    }
+
+    private static bool IsEmptyOrMissing(string path)
+    {
+        var info = new FileInfo(path);
+        return !info.Exists || info.Length == 0;
     }
 
     private void ShrinkScanLimit()

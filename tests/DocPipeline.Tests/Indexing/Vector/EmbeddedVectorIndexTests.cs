@@ -169,12 +169,14 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
     [SkippableFact]
     public async Task Open_LockHeldByAnotherProcess_RefusedAndOurLockIsVisibleToOtherProcesses()
     {
-        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/usr/bin/flock"), "needs the util-linux flock command, which takes the same lock from another process");
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/usr/bin/flock") && File.Exists("/bin/bash"), "needs bash and the util-linux flock command, which takes the same lock from another process");
         var lockFile = Path.Combine(IndexPath, "vectors.lock");
         Directory.CreateDirectory(IndexPath);
 
-        // Another process holds the lock: this one must refuse to open the folder.
-        using (var holder = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["-n", lockFile, "sleep", "30"]))!)
+        // Another process holds the lock: this one must refuse to open the folder. One process holds it (bash opens
+        // the file, waits for its lock (our probes hold it for a moment), then becomes sleep keeping the descriptor),
+        // so its exit is exactly the lock's release.
+        using (var holder = Process.Start(new ProcessStartInfo("/bin/bash", ["-c", "exec 9>\"$1\" && /usr/bin/flock 9 && exec sleep 30", "_", lockFile]))!)
         {
             try
             {
@@ -185,8 +187,7 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
             }
             finally
             {
-                // flock runs sleep as its child, which inherits the locked file: end both.
-                holder.Kill(entireProcessTree: true);
+                holder.Kill();
                 await holder.WaitForExitAsync();
             }
         }
@@ -260,20 +261,30 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
         Assert.Contains(CatalogFile, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Open_CatalogMissingButVectorFilePresent_ReportsTheCatalogByNameAndChangesNothing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Open_CatalogMissingOrEmptyButVectorFilePresent_ReportsTheCatalogByNameAndChangesNothing(bool delete)
     {
         await SeedAndCloseAsync();
-        File.Delete(CatalogFile);
+        if (delete)
+        {
+            File.Delete(CatalogFile);
+        }
+        else
+        {
+            await File.WriteAllBytesAsync(CatalogFile, []);
+        }
+
         var bytes = await File.ReadAllBytesAsync(VectorFile);
 
         var error = await Open().TryOpenAsync(CancellationToken.None);
 
         Assert.NotNull(error);
         Assert.Contains(CatalogFile, error.Message, StringComparison.Ordinal);
-        Assert.Contains("missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("missing or empty", error.Message, StringComparison.Ordinal);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(VectorFile));
-        Assert.False(File.Exists(CatalogFile));
+        Assert.Equal(delete, !File.Exists(CatalogFile));
     }
 
     [Fact]
@@ -493,6 +504,22 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
         await Assert.ThrowsAsync<ObjectDisposedException>(() => index.UpsertAsync([Record("b", "d", [0f, 1f])]));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => index.GetStatisticsAsync());
         Assert.False(File.Exists(Path.Combine(IndexPath, "vectors.lock")));
+    }
+
+    [Fact]
+    public async Task Dispose_WhileAWriteRuns_WriteCompletesThenTheFolderIsReleased()
+    {
+        var index = Open();
+        await index.UpsertAsync([Versioned(0, 1)]);
+        var write = index.UpsertAsync(Enumerable.Range(1, 5000).Select(c => Versioned(c, 1)).ToList());
+
+        index.Dispose();
+        await write;
+
+        Assert.False(File.Exists(Path.Combine(IndexPath, "vectors.lock")));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => index.SearchAsync(new float[8], 1));
+        var reopened = Open();
+        Assert.Equal(5001, (await reopened.GetStatisticsAsync()).Entries);
     }
 
     private static long SlotFileLength(int capacity) => 4096 + ((long)capacity * 8 * sizeof(float));
