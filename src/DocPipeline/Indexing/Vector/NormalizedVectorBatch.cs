@@ -64,6 +64,12 @@ internal sealed class NormalizedVectorBatch
         }
 
         var width = dimensions ?? (kept.Length > 0 ? kept[0].Vector.Length : 0);
+        if (width > VectorNormalization.MaxDimensions)
+        {
+            throw new ArgumentException(
+                $"The vector of chunk '{kept[0].ChunkId}' has {width} dimensions; at most {VectorNormalization.MaxDimensions} are supported.", nameof(records));
+        }
+
         var origin = dimensions is null
             ? $"fixed by the first vector of this batch, chunk '{(kept.Length > 0 ? kept[0].ChunkId : string.Empty)}'"
             : "fixed by its first upsert";

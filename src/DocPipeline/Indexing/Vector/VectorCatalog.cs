@@ -49,19 +49,20 @@ internal sealed class VectorCatalog : IDisposable
     public static VectorCatalog Open(string path) => new(SqliteDatabase.Open(path, Description, Schema));
 
     /// <summary>Reads the dimensions fixed by the first upsert, or <see langword="null"/> while the index holds none.</summary>
-    public int? ReadDimensions() => _database.Read(session =>
-        session.Scalar("SELECT value FROM vector_settings WHERE name = 'dimensions';") is long value ? (int?)checked((int)value) : null);
+    /// <remarks>A long, as stored: the caller rejects a value no vector file could have.</remarks>
+    public long? ReadDimensions() => _database.Read(session =>
+        session.Scalar("SELECT value FROM vector_settings WHERE name = 'dimensions';") as long?);
 
     /// <summary>Streams every entry with its slot.</summary>
     public IAsyncEnumerable<VectorSlotEntry> StreamSlotsAsync(CancellationToken cancellationToken) =>
-        _database.StreamAsync($"SELECT {EntryColumns} FROM vector_entries;", ReadEntry, cancellationToken: cancellationToken);
+        DescribeErrorsAsync(_database.StreamAsync($"SELECT {EntryColumns} FROM vector_entries;", ReadEntry, cancellationToken: cancellationToken));
 
     /// <summary>Streams every entry's identity.</summary>
     public IAsyncEnumerable<IndexEntry> StreamEntriesAsync(CancellationToken cancellationToken) =>
-        _database.StreamAsync(
+        DescribeErrorsAsync(_database.StreamAsync(
             "SELECT chunk_id, document_id, version FROM vector_entries;",
             reader => new IndexEntry(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)),
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken));
 
     /// <summary>Reads the metadata stored with a chunk.</summary>
     public Task<IReadOnlyDictionary<string, string>?> ReadMetadataAsync(string chunkId, CancellationToken cancellationToken) =>
@@ -160,6 +161,34 @@ internal sealed class VectorCatalog : IDisposable
             cancellationToken);
 
     public void Dispose() => _database.Dispose();
+
+    /// <summary>
+    /// Passes rows through, turning a SQLite error met while streaming (a corrupt page far into the table) into the
+    /// <see cref="DocPipelineStorageException"/> naming the catalog that reads and writes give.
+    /// </summary>
+    private async IAsyncEnumerable<T> DescribeErrorsAsync<T>(IAsyncEnumerable<T> rows)
+    {
+        var enumerator = rows.GetAsyncEnumerator();
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (SqliteException ex)
+                {
+                    throw SqliteDatabase.Describe(ex, Description, Path);
+                }
+
+                yield return enumerator.Current;
+            }
+        }
+    }
 
     private static VectorSlotEntry ReadEntry(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3));

@@ -9,6 +9,9 @@ namespace DocPipeline.Indexing.Vector;
 /// </summary>
 internal static class VectorNormalization
 {
+    /// <summary>The most dimensions a vector may have: far more than any embedding model, and a sanity bound for stored headers.</summary>
+    public const int MaxDimensions = 1 << 20;
+
     /// <summary>Writes <paramref name="source"/> scaled to unit length into <paramref name="destination"/>.</summary>
     /// <param name="source">The vector as given.</param>
     /// <param name="destination">Where the unit vector goes; as long as <paramref name="source"/>.</param>

@@ -308,16 +308,17 @@ internal sealed class VectorStore : IDisposable
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var dimensions = _catalog.ReadDimensions();
+        var stored = _catalog.ReadDimensions();
+        if (stored is <= 0 or > VectorNormalization.MaxDimensions)
+        {
+            throw new DocPipelineStorageException(
+                $"The {VectorCatalog.Description} '{_catalog.Path}' is damaged: it records {stored} dimensions. Restore the folder from a backup, " +
+                "or rebuild the vector index from the document registry.");
+        }
+
+        var dimensions = (int?)stored;
         if (dimensions is int value)
         {
-            if (value <= 0)
-            {
-                throw new DocPipelineStorageException(
-                    $"The {VectorCatalog.Description} '{_catalog.Path}' is damaged: it records {value} dimensions. Restore the folder from a backup, " +
-                    "or rebuild the vector index from the document registry.");
-            }
-
             _file = VectorSlotFile.Open(_vectorPath, value);
             _slots = new VectorSlotEntry?[_file.Capacity];
         }

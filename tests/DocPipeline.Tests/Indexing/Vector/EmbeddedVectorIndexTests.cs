@@ -261,6 +261,26 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
         Assert.Contains(CatalogFile, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Open_CatalogPagesCorrupt_ReportsTheCatalogByName()
+    {
+        await using (var index = Open())
+        {
+            await index.UpsertAsync(Enumerable.Range(0, 3000).Select(c => Versioned(c, 1)).ToList());
+        }
+
+        // Keep the first pages (header and schema) so the file still opens, and break the entry pages behind them.
+        var bytes = await File.ReadAllBytesAsync(CatalogFile);
+        Array.Fill(bytes, (byte)0x5A, bytes.Length / 2, bytes.Length - (bytes.Length / 2));
+        await File.WriteAllBytesAsync(CatalogFile, bytes);
+
+        var error = await Open().TryOpenAsync(CancellationToken.None);
+
+        Assert.NotNull(error);
+        Assert.Contains(CatalogFile, error.Message, StringComparison.Ordinal);
+        Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
