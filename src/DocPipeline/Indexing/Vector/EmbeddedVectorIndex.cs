@@ -153,8 +153,11 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _store?.Dispose();
-            _store = null;
+
+            // Unpublish first, so searches wait at the gate for the new store instead of retrying the closed one.
+            var previous = _store;
+            Volatile.Write(ref _store, null);
+            previous?.Dispose();
             _folderLock ??= VectorFolderLock.Acquire(_directory);
             var suffix = ".damaged-" + _timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
             foreach (var name in (string[])[VectorStore.CatalogFileName, VectorStore.CatalogFileName + "-wal", VectorStore.CatalogFileName + "-shm", VectorStore.VectorFileName])
