@@ -36,6 +36,8 @@ public static class DocPipelineServiceCollectionExtensions
         // --- registry ---
 
         // --- indexes ---
+        // vector: the embedded on-disk index; UseInMemoryVectorIndex / UseVectorIndex<T> replace it.
+        services.TryAddSingleton<DocPipeline.Indexing.IVectorIndex, DocPipeline.Indexing.Vector.EmbeddedVectorIndex>();
 
         // --- extraction, chunking, embedding ---
         // extraction

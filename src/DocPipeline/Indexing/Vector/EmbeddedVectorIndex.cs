@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using DocPipeline.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DocPipeline.Indexing.Vector;
+
+/// <summary>
+/// The default vector index: exact cosine search over unit vectors kept in a memory-mapped file, with a SQLite
+/// catalog of which chunk lives in which slot. No server, no approximation: every search scores every vector,
+/// split across cores when the index is large.
+/// </summary>
+/// <remarks>
+/// <para>The folder (<see cref="VectorIndexOptions.Path"/>, by default <c>vectors</c> under the data directory)
+/// holds <c>vectors.bin</c> (the vectors), <c>vectors.db</c> (the catalog) and, while open, <c>vectors.lock</c>,
+/// which keeps a second process from writing the same folder.</para>
+/// <para>The folder is opened on first use, not when the service is created, so a process that never touches the
+/// vector index never locks it. Writes run one at a time; searches run in parallel with each other and with writes,
+/// which hold them back only while publishing a committed change.</para>
+/// </remarks>
+internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly int _initialCapacity;
+    private readonly int _parallelism;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private VectorFolderLock? _folderLock;
+    private VectorStore? _store;
+    private volatile bool _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="EmbeddedVectorIndex"/> class from the pipeline's options.</summary>
+    /// <param name="options">The pipeline options; <see cref="DocPipelineOptions.VectorIndex"/> configures the index.</param>
+    /// <param name="timeProvider">The clock (it names files moved aside by <see cref="ResetAsync"/>).</param>
+    /// <param name="logger">The logger, when the host has logging.</param>
+    public EmbeddedVectorIndex(IOptions<DocPipelineOptions> options, TimeProvider timeProvider, ILogger<EmbeddedVectorIndex>? logger = null)
+        : this(ResolveDirectory(options), options.Value.VectorIndex, timeProvider, logger ?? (ILogger)NullLogger.Instance)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="EmbeddedVectorIndex"/> class over <paramref name="directory"/>.</summary>
+    internal EmbeddedVectorIndex(string directory, VectorIndexOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _directory = Path.GetFullPath(directory);
+        _initialCapacity = options.InitialCapacity;
+        _parallelism = options.MaxSearchParallelism > 0 ? options.MaxSearchParallelism : Environment.ProcessorCount;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public string Name => "vector";
+
+    /// <summary>Gets the full path of the index folder.</summary>
+    internal string DirectoryPath => _directory;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<IndexHit>> SearchAsync(ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        cancellationToken.ThrowIfCancellationRequested();
+        while (true)
+        {
+            var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+            if (store.TrySearch(query, topK, _parallelism, cancellationToken, out var hits))
+            {
+                return hits;
+            }
+
+            // The store was closed under us: by disposal (fail), or by a reset that opened a new one (search that).
+            ObjectDisposedException.ThrowIf(_disposed, this);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return WriteAsync(store => store.UpsertAsync(NormalizedVectorBatch.Create(records, store.Dimensions), cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task DeleteChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIds);
+        return WriteAsync(store => store.DeleteChunksAsync(chunkIds, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task DeleteDocumentsAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentIds);
+        return WriteAsync(store => store.DeleteDocumentsAsync(documentIds, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<IndexEntry> ListEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var entry in store.ListEntriesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return entry;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IndexStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        return store.GetStatistics();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Clearing also forgets the dimensions, so the index can be rebuilt with another embedding model.</remarks>
+    public Task ClearAsync(CancellationToken cancellationToken = default) =>
+        WriteAsync(store => store.ClearAsync(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Opens the index if it is not open yet and reports why it cannot be, instead of throwing: the way to find out
+    /// whether an index needs <see cref="ResetAsync"/> and a rebuild from stored embeddings.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="null"/> when the index is open; otherwise the error, naming the damaged or missing file.</returns>
+    internal async Task<DocPipelineStorageException?> TryOpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (DocPipelineStorageException ex)
+        {
+            return ex;
+        }
+    }
+
+    /// <summary>
+    /// Moves the index files aside (renamed with a <c>.damaged-…</c> suffix, never deleted) and opens a new, empty
+    /// index in the folder: the first step of rebuilding an index that <see cref="TryOpenAsync"/> reported damaged.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The suffix the moved files were given.</returns>
+    internal async Task<string> ResetAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Unpublish first, so searches wait at the gate for the new store instead of retrying the closed one.
+            var previous = _store;
+            Volatile.Write(ref _store, null);
+            previous?.Dispose();
+            _folderLock ??= VectorFolderLock.Acquire(_directory);
+            var suffix = ".damaged-" + _timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+            foreach (var name in (string[])[VectorStore.CatalogFileName, VectorStore.CatalogFileName + "-wal", VectorStore.CatalogFileName + "-shm", VectorStore.VectorFileName])
+            {
+                var path = Path.Combine(_directory, name);
+                if (File.Exists(path))
+                {
+                    File.Move(path, path + suffix);
+                }
+            }
+
+            VectorIndexLog.MovedAside(_logger, _directory, suffix);
+            await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+            return suffix;
+        }
+        finally
+        {
+            ReleaseGate();
+        }
+    }
+
+    /// <summary>
+    /// Copies the index files into <paramref name="destinationDirectory"/> (created when missing; it must not hold an
+    /// index already) while writes wait, so the copy is consistent; searches go on meanwhile. The copy opens as an index.
+    /// </summary>
+    /// <param name="destinationDirectory">The folder to copy into.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the copy is complete and flushed.</returns>
+    internal Task CopyToAsync(string destinationDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(destinationDirectory);
+        return WriteAsync(store => store.CopyToAsync(Path.GetFullPath(destinationDirectory), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Reads the metadata stored with a chunk.</summary>
+    /// <param name="chunkId">The chunk id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The metadata, or <see langword="null"/> when the chunk is unknown or was written without metadata.</returns>
+    internal async Task<IReadOnlyDictionary<string, string>?> GetMetadataAsync(string chunkId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunkId);
+        var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        return await store.ReadMetadataAsync(chunkId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+
+        // Never blocks: with no write running the files close now; otherwise the running write closes them as it
+        // releases the gate (see ReleaseGate), so its files never close under it.
+        if (_gate.Wait(0))
+        {
+            ReleaseGate();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        await _gate.WaitAsync().ConfigureAwait(false);
+        ReleaseGate();
+    }
+
+    private static string ResolveDirectory(IOptions<DocPipelineOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var value = options.Value;
+        return value.ResolvePath(value.VectorIndex.Path, "vectors");
+    }
+
+    /// <summary>Releases the gate; after disposal, whoever holds the gate last closes the files.</summary>
+    private void ReleaseGate()
+    {
+        if (_disposed)
+        {
+            _store?.Dispose();
+            _store = null;
+            _folderLock?.Dispose();
+            _folderLock = null;
+        }
+
+        _gate.Release();
+
+        // Dispose may have run between the check above and the release, found the gate taken, and left the closing
+        // to this holder: take the gate back (never waiting) and close.
+        if (_disposed && (_store is not null || _folderLock is not null) && _gate.Wait(0))
+        {
+            ReleaseGate();
+        }
+    }
+
+    private async Task WriteAsync(Func<VectorStore, Task> write, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var store = _store ?? await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+            await write(store).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseGate();
+        }
+    }
+
+    private async ValueTask<VectorStore> GetStoreAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Volatile.Read(ref _store) is { } open)
+        {
+            return open;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _store ?? await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseGate();
+        }
+    }
+
+    /// <summary>Takes the folder lock and opens the store; the gate is held. A failure is not cached, so a fixed folder opens on the next call.</summary>
+    private async Task<VectorStore> OpenCoreAsync(CancellationToken cancellationToken)
+    {
+        _folderLock ??= VectorFolderLock.Acquire(_directory);
+        var store = await VectorStore.OpenAsync(_directory, _initialCapacity, _logger, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _store, store);
+        VectorIndexLog.Opened(_logger, _directory, store.Count, store.Dimensions ?? 0);
+        return store;
+    }
+}

@@ -1,0 +1,91 @@
+namespace DocPipeline.Indexing.Vector;
+
+/// <summary>
+/// An upsert batch after validation: the last record of each chunk id (earlier ones in the same batch are
+/// superseded), with its vector scaled to unit length, all vectors in one contiguous array.
+/// </summary>
+internal sealed class NormalizedVectorBatch
+{
+    private readonly float[] _values;
+
+    private NormalizedVectorBatch(int dimensions, VectorRecord[] records, float[] values)
+    {
+        Dimensions = dimensions;
+        Records = records;
+        _values = values;
+    }
+
+    /// <summary>Gets the length of every vector in the batch.</summary>
+    public int Dimensions { get; }
+
+    /// <summary>Gets the records, one per chunk id, in the order of their last occurrence.</summary>
+    public IReadOnlyList<VectorRecord> Records { get; }
+
+    /// <summary>Gets the number of records.</summary>
+    public int Count => Records.Count;
+
+    /// <summary>Gets the unit-length vector of record <paramref name="index"/>.</summary>
+    public ReadOnlySpan<float> Vector(int index) => _values.AsSpan(index * Dimensions, Dimensions);
+
+    /// <summary>
+    /// Validates every record before anything is written, so a bad record fails the whole batch and changes nothing.
+    /// </summary>
+    /// <param name="records">The records as given.</param>
+    /// <param name="dimensions">The index's dimensions, or <see langword="null"/> while it holds none (the batch then fixes them).</param>
+    /// <exception cref="ArgumentException">A record is null, lacks an id, or has a vector that is empty, not finite, all zeros, or of other dimensions.</exception>
+    public static NormalizedVectorBatch Create(IReadOnlyList<VectorRecord> records, int? dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var last = new Dictionary<string, int>(records.Count, StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i] ?? throw new ArgumentException($"records[{i}] is null.", nameof(records));
+            if (string.IsNullOrEmpty(record.ChunkId))
+            {
+                throw new ArgumentException($"records[{i}] has no chunk id.", nameof(records));
+            }
+
+            if (string.IsNullOrEmpty(record.DocumentId))
+            {
+                throw new ArgumentException($"records[{i}] (chunk '{record.ChunkId}') has no document id.", nameof(records));
+            }
+
+            last[record.ChunkId] = i;
+        }
+
+        var kept = new VectorRecord[last.Count];
+        var count = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (last[records[i].ChunkId] == i)
+            {
+                kept[count++] = records[i];
+            }
+        }
+
+        var width = dimensions ?? (kept.Length > 0 ? kept[0].Vector.Length : 0);
+        if (width > VectorNormalization.MaxDimensions)
+        {
+            throw new ArgumentException(
+                $"The vector of chunk '{kept[0].ChunkId}' has {width} dimensions; at most {VectorNormalization.MaxDimensions} are supported.", nameof(records));
+        }
+
+        var origin = dimensions is null
+            ? $"fixed by the first vector of this batch, chunk '{(kept.Length > 0 ? kept[0].ChunkId : string.Empty)}'"
+            : "fixed by its first upsert";
+        var values = new float[kept.Length * width];
+        for (var i = 0; i < kept.Length; i++)
+        {
+            var record = kept[i];
+            var what = $"the vector of chunk '{record.ChunkId}'";
+            if (record.Vector.Length != width)
+            {
+                throw VectorNormalization.DimensionMismatch(what, record.Vector.Length, width, origin, nameof(records));
+            }
+
+            VectorNormalization.Normalize(record.Vector.Span, values.AsSpan(i * width, width), what, nameof(records));
+        }
+
+        return new NormalizedVectorBatch(width, kept, values);
+    }
+}

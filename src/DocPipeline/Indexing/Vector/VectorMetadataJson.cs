@@ -1,0 +1,50 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace DocPipeline.Indexing.Vector;
+
+/// <summary>Stores entry metadata as a flat JSON object of strings (written by hand: no reflection, trimming-safe).</summary>
+internal static class VectorMetadataJson
+{
+    /// <summary>Returns the JSON of <paramref name="metadata"/>, or <see langword="null"/> for no metadata.</summary>
+    public static string? Serialize(IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is null)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in metadata)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads what <see cref="Serialize"/> wrote.</summary>
+    public static IReadOnlyDictionary<string, string>? Deserialize(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            metadata[property.Name] = property.Value.GetString() ?? string.Empty;
+        }
+
+        return metadata;
+    }
+}
