@@ -152,9 +152,9 @@ internal sealed class SqliteDatabase : IDisposable
                 command.Parameters.AddWithValue(name, value ?? DBNull.Value);
             }
 
-            using var reader = command.ExecuteReader();
+            using var reader = Translate(command.ExecuteReader);
             var count = 0;
-            while (reader.Read())
+            while (Translate(reader.Read))
             {
                 yield return map(reader);
                 if (++count % 4096 == 0)
@@ -170,15 +170,24 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Copies the database into <paramref name="destinationPath"/> with SQLite's online backup (consistent while writers run).</summary>
-    public Task BackupToAsync(string destinationPath, CancellationToken cancellationToken = default) =>
-        WriteAsync(session =>
+    /// <summary>
+    /// Copies the database into <paramref name="destinationPath"/> with SQLite's online backup, from a read
+    /// connection: the copy is one consistent snapshot (all pages in one step, under a read transaction) while writers
+    /// of this and other processes go on. The writer connection cannot be used: a backup from inside its open
+    /// group-commit transaction fails with SQLITE_LOCKED.
+    /// </summary>
+    public Task BackupToAsync(string destinationPath, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Read(session =>
         {
-            // Run on the writer so no write of this process is half-way; other processes are excluded by SQLite's locks.
             using var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destinationPath, Pooling = false }.ToString());
             destination.Open();
             session.Connection.BackupDatabase(destination);
-        }, cancellationToken);
+            return true;
+        });
+        return Task.CompletedTask;
+    }
 
     public void Dispose()
     {
@@ -202,6 +211,18 @@ internal sealed class SqliteDatabase : IDisposable
         while (_readers.TryTake(out var reader))
         {
             reader.Dispose();
+        }
+    }
+
+    private TResult Translate<TResult>(Func<TResult> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (SqliteException ex)
+        {
+            throw Describe(ex, Description, Path);
         }
     }
 

@@ -95,5 +95,23 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 10_000).Select(i => (long)i), ids);
     }
 
+    [Fact]
+    public async Task BackupToAsync_WhileWritesRun_CopyIsAConsistentSnapshot()
+    {
+        using var database = SqliteDatabase.Open(_directory.File("a.db"), "test store", Schema);
+        await database.WriteAsync(s => s.Execute("INSERT INTO items (name) VALUES ('before');"));
+        var writes = Enumerable.Range(0, 500)
+            .Select(i => database.WriteAsync(s => s.Execute("INSERT INTO items (name) VALUES ($n);", ("$n", $"during{i}"))))
+            .ToList();
+
+        await database.BackupToAsync(_directory.File("copy.db"));
+        await Task.WhenAll(writes);
+
+        using var copy = SqliteDatabase.Open(_directory.File("copy.db"), "test store", Schema);
+        var copied = copy.Read(s => (long)s.Scalar("SELECT COUNT(*) FROM items;")!);
+        Assert.InRange(copied, 1, 501);
+        Assert.Equal("before", copy.Read(s => (string)s.Scalar("SELECT name FROM items ORDER BY id LIMIT 1;")!));
+    }
+
     public void Dispose() => _directory.Dispose();
 }
