@@ -12,6 +12,9 @@ namespace DocPipeline.Ingestion;
 /// </summary>
 internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolders)
 {
+    /// <summary>Gets the folders and globs expanded so far, for scoped cleanup.</summary>
+    public CleanupScope Scope { get; } = new();
+
     private static readonly char[] GlobCharacters = ['*', '?', '[', '{'];
 
     private static readonly EnumerationOptions Walk = new()
@@ -75,6 +78,7 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
 
         if (Directory.Exists(fullPath))
         {
+            Scope.AddFolder(fullPath);
             return Files(fullPath, fullPath, null);
         }
 
@@ -97,6 +101,7 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
 
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(pattern);
+        Scope.AddGlob(root, pattern);
         return Files(root, root, matcher);
     }
 
