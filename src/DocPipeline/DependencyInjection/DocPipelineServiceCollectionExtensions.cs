@@ -1,4 +1,5 @@
 using DocPipeline.Configuration;
+using DocPipeline.Fingerprints;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,9 @@ public static class DocPipelineServiceCollectionExtensions
         // --- jobs and queue ---
 
         // --- fingerprints ---
+        services.TryAddSingleton<IFingerprintStore, SqliteFingerprintStore>();
+        services.TryAddSingleton<IFingerprintFileSystem, PhysicalFingerprintFileSystem>();
+        services.TryAddSingleton<FileFingerprinter>();
 
         // --- registry ---
 

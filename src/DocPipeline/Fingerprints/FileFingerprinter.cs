@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using DocPipeline.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Fingerprints;
@@ -46,17 +47,18 @@ internal sealed partial class FileFingerprinter
         IFingerprintFileSystem files,
         IOptions<DocPipelineOptions> options,
         TimeProvider timeProvider,
-        ILogger<FileFingerprinter> logger)
+        ILogger<FileFingerprinter>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
         _store = store;
         _files = files;
         _timeProvider = timeProvider;
-        _logger = logger;
+
+        // Optional so that a container without logging (a bare ServiceCollection) can still resolve it.
+        _logger = logger ?? NullLogger<FileFingerprinter>.Instance;
 
         // Copied once: the engine is immutable, later changes to the options object have no effect.
         var settings = options.Value.Fingerprint;

@@ -54,8 +54,8 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
 
     private const string Columns = "source, size, last_write_ms, content_hash, metadata_hash, document_id, last_seen_ms";
     private const string SelectOne = $"SELECT {Columns} FROM fingerprints WHERE source = $s;";
-    private const string SelectMany = $"SELECT {Columns} FROM fingerprints WHERE source IN (SELECT value FROM json_each($s));";
-    private const string MarkSeen = "UPDATE fingerprints SET last_seen_ms = $t WHERE source IN (SELECT value FROM json_each($s));";
+    internal const string SelectMany = $"SELECT {Columns} FROM fingerprints WHERE source IN (SELECT value FROM json_each($s));";
+    internal const string MarkSeen = "UPDATE fingerprints SET last_seen_ms = $t WHERE source IN (SELECT value FROM json_each($s));";
 
     // A history row is written only when the content or metadata hash differs from the current fingerprint (or there
     // is none); it must run before the upsert below replaces the current fingerprint.
