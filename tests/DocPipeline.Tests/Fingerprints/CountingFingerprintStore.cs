@@ -3,8 +3,22 @@ using DocPipeline.Fingerprints;
 namespace DocPipeline.Tests.Fingerprints;
 
 /// <summary>A real store, counting the round trips made to it.</summary>
-internal sealed class CountingFingerprintStore(IFingerprintStore inner) : IFingerprintStore
+internal sealed class CountingFingerprintStore : IFingerprintStore
 {
+    private readonly IFingerprintStore _inner;
+
+    /// <summary>Counts calls to <paramref name="inner"/>. Internal so that a container only sees the other constructor.</summary>
+    internal CountingFingerprintStore(IFingerprintStore inner)
+    {
+        _inner = inner;
+    }
+
+    /// <summary>Counts calls to a fresh in-memory store (the constructor a container uses).</summary>
+    public CountingFingerprintStore(TimeProvider timeProvider)
+        : this(new InMemoryFingerprintStore(timeProvider))
+    {
+    }
+
     public int GetManyCalls { get; private set; }
 
     public int MarkSeenCalls { get; private set; }
@@ -12,36 +26,36 @@ internal sealed class CountingFingerprintStore(IFingerprintStore inner) : IFinge
     public int UpsertCalls { get; private set; }
 
     public Task<SourceFingerprint?> GetAsync(string source, CancellationToken cancellationToken = default) =>
-        inner.GetAsync(source, cancellationToken);
+        _inner.GetAsync(source, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, SourceFingerprint>> GetManyAsync(IReadOnlyCollection<string> sources, CancellationToken cancellationToken = default)
     {
         GetManyCalls++;
-        return inner.GetManyAsync(sources, cancellationToken);
+        return _inner.GetManyAsync(sources, cancellationToken);
     }
 
     public Task UpsertAsync(IReadOnlyCollection<SourceFingerprint> fingerprints, CancellationToken cancellationToken = default)
     {
         UpsertCalls++;
-        return inner.UpsertAsync(fingerprints, cancellationToken);
+        return _inner.UpsertAsync(fingerprints, cancellationToken);
     }
 
     public Task MarkSeenAsync(IReadOnlyCollection<string> sources, DateTimeOffset seenAt, CancellationToken cancellationToken = default)
     {
         MarkSeenCalls++;
-        return inner.MarkSeenAsync(sources, seenAt, cancellationToken);
+        return _inner.MarkSeenAsync(sources, seenAt, cancellationToken);
     }
 
     public Task<IReadOnlyList<FingerprintHistoryEntry>> GetHistoryAsync(string source, int limit, CancellationToken cancellationToken = default) =>
-        inner.GetHistoryAsync(source, limit, cancellationToken);
+        _inner.GetHistoryAsync(source, limit, cancellationToken);
 
     public Task<bool> RemoveAsync(string source, CancellationToken cancellationToken = default) =>
-        inner.RemoveAsync(source, cancellationToken);
+        _inner.RemoveAsync(source, cancellationToken);
 
     public Task<int> RemoveNotSeenSinceAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
-        inner.RemoveNotSeenSinceAsync(cutoff, cancellationToken);
+        _inner.RemoveNotSeenSinceAsync(cutoff, cancellationToken);
 
-    public Task<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) => _inner.CountAsync(cancellationToken);
 
     public void Reset() => GetManyCalls = MarkSeenCalls = UpsertCalls = 0;
 }
