@@ -15,11 +15,14 @@ namespace DocPipeline.Fingerprints;
 /// its processed versions.
 /// </summary>
 /// <remarks>
-/// Batches are single statements: <see cref="GetManyAsync"/> and <see cref="MarkSeenAsync"/> pass the sources as one
-/// JSON array and join it through <c>json_each</c> against the primary key, so a batch of a thousand sources costs one
-/// prepared statement (and, for <see cref="MarkSeenAsync"/>, one queued write) however long the list is, with no
-/// limit on the number of SQL variables. <c>last_seen_ms</c> has no index on purpose: it is rewritten for every
-/// unchanged source on every run, and the only query that filters on it is the rare cleanup, which can afford a scan.
+/// <para>Batches are single statements: <see cref="GetManyAsync"/> and <see cref="MarkSeenAsync"/> pass the sources as
+/// one JSON array and join it through <c>json_each</c> against the unique index on <c>source</c>, so a batch of a
+/// thousand sources costs one prepared statement (and, for <see cref="MarkSeenAsync"/>, one queued write) however long
+/// the list is, with no limit on the number of SQL variables.</para>
+/// <para>"Last seen" lives in its own narrow table keyed by the fingerprint's integer id, because it is the one value
+/// rewritten for every unchanged source on every run: updating a 16-byte row dirties a few pages per thousand sources,
+/// where rewriting the wide fingerprint rows (path and hashes) dirtied ten times as many. It has no index on purpose:
+/// the only query that filters on it is the rare cleanup, which can afford a scan.</para>
 /// </remarks>
 internal sealed class SqliteFingerprintStore : IFingerprintStore
 {
@@ -30,14 +33,18 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
     [
         """
         CREATE TABLE fingerprints (
-            source TEXT NOT NULL PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL UNIQUE,
             size INTEGER NOT NULL,
             last_write_ms INTEGER NOT NULL,
             content_hash TEXT NOT NULL,
             metadata_hash TEXT NULL,
-            document_id TEXT NULL,
+            document_id TEXT NULL
+        );
+        CREATE TABLE fingerprint_seen (
+            id INTEGER PRIMARY KEY REFERENCES fingerprints (id) ON DELETE CASCADE,
             last_seen_ms INTEGER NOT NULL
-        ) WITHOUT ROWID;
+        );
         CREATE TABLE fingerprint_history (
             id INTEGER PRIMARY KEY,
             source TEXT NOT NULL,
@@ -52,10 +59,20 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
         """,
     ]);
 
-    private const string Columns = "source, size, last_write_ms, content_hash, metadata_hash, document_id, last_seen_ms";
-    private const string SelectOne = $"SELECT {Columns} FROM fingerprints WHERE source = $s;";
-    internal const string SelectMany = $"SELECT {Columns} FROM fingerprints WHERE source IN (SELECT value FROM json_each($s));";
-    internal const string MarkSeen = "UPDATE fingerprints SET last_seen_ms = $t WHERE source IN (SELECT value FROM json_each($s));";
+    // CROSS JOIN fixes the join order: walk the JSON array and seek each source in the unique index.
+    private const string Columns = "f.source, f.size, f.last_write_ms, f.content_hash, f.metadata_hash, f.document_id, s.last_seen_ms";
+    private const string SelectOne = $"SELECT {Columns} FROM fingerprints AS f CROSS JOIN fingerprint_seen AS s ON s.id = f.id WHERE f.source = $s;";
+
+    /// <summary>Looks a batch up; returns each row's position in the JSON array, so the source string need not be read back.</summary>
+    internal const string SelectMany =
+        """
+        SELECT j.key, f.size, f.last_write_ms, f.content_hash, f.metadata_hash, f.document_id, s.last_seen_ms
+        FROM json_each($s) AS j CROSS JOIN fingerprints AS f ON f.source = j.value CROSS JOIN fingerprint_seen AS s ON s.id = f.id;
+        """;
+
+    /// <summary>Marks a batch seen: rewrites only the narrow rows of <c>fingerprint_seen</c>, not the fingerprints.</summary>
+    internal const string MarkSeen =
+        "UPDATE fingerprint_seen SET last_seen_ms = $t WHERE id IN (SELECT f.id FROM json_each($s) AS j CROSS JOIN fingerprints AS f ON f.source = j.value);";
 
     // A history row is written only when the content or metadata hash differs from the current fingerprint (or there
     // is none); it must run before the upsert below replaces the current fingerprint.
@@ -68,19 +85,26 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
 
     private const string Upsert =
         """
-        INSERT INTO fingerprints (source, size, last_write_ms, content_hash, metadata_hash, document_id, last_seen_ms)
-        VALUES ($s, $z, $w, $c, $m, $d, $l)
+        INSERT INTO fingerprints (source, size, last_write_ms, content_hash, metadata_hash, document_id)
+        VALUES ($s, $z, $w, $c, $m, $d)
         ON CONFLICT (source) DO UPDATE SET
             size = excluded.size, last_write_ms = excluded.last_write_ms, content_hash = excluded.content_hash,
-            metadata_hash = excluded.metadata_hash, document_id = excluded.document_id, last_seen_ms = excluded.last_seen_ms;
+            metadata_hash = excluded.metadata_hash, document_id = excluded.document_id
+        RETURNING id;
         """;
+
+    private const string UpsertSeen =
+        "INSERT INTO fingerprint_seen (id, last_seen_ms) VALUES ($i, $l) ON CONFLICT (id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms;";
 
     private const string SelectHistory =
         "SELECT source, content_hash, metadata_hash, size, last_write_ms, document_id, recorded_ms FROM fingerprint_history WHERE source = $s ORDER BY id DESC LIMIT $n;";
 
-    private const string CountStale = "SELECT COUNT(*) FROM fingerprints WHERE last_seen_ms < $c;";
-    private const string DeleteStaleHistory = "DELETE FROM fingerprint_history WHERE source IN (SELECT source FROM fingerprints WHERE last_seen_ms < $c);";
-    private const string DeleteStale = "DELETE FROM fingerprints WHERE last_seen_ms < $c;";
+    private const string StaleIds = "SELECT id FROM fingerprint_seen WHERE last_seen_ms < $c";
+    private const string CountStale = $"SELECT COUNT(*) FROM ({StaleIds});";
+    private const string DeleteStaleHistory = $"DELETE FROM fingerprint_history WHERE source IN (SELECT source FROM fingerprints WHERE id IN ({StaleIds}));";
+
+    // Deleting a fingerprint deletes its fingerprint_seen row (ON DELETE CASCADE).
+    private const string DeleteStale = $"DELETE FROM fingerprints WHERE id IN ({StaleIds});";
 
     // History left behind by RemoveAsync: the source has no fingerprint, so its newest history entry stands in for "last seen".
     private const string OrphanSources =
@@ -115,7 +139,7 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
             var command = session.Command(SelectOne);
             command.Parameters.AddWithValue("$s", source);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? ReadFingerprint(reader) : null;
+            return reader.Read() ? ReadFingerprint(reader, reader.GetString(0)) : null;
         }, cancellationToken);
     }
 
@@ -127,17 +151,18 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
             return Task.FromResult<IReadOnlyDictionary<string, SourceFingerprint>>(new Dictionary<string, SourceFingerprint>(StringComparer.Ordinal));
         }
 
-        var json = ToJsonArray(sources);
+        var list = sources as IReadOnlyList<string> ?? sources.ToArray();
+        var json = ToJsonArray(list);
         return _database.ReadAsync<IReadOnlyDictionary<string, SourceFingerprint>>(session =>
         {
-            var found = new Dictionary<string, SourceFingerprint>(sources.Count, StringComparer.Ordinal);
+            var found = new Dictionary<string, SourceFingerprint>(list.Count, StringComparer.Ordinal);
             var command = session.Command(SelectMany);
             command.Parameters.AddWithValue("$s", json);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                var fingerprint = ReadFingerprint(reader);
-                found[fingerprint.Source] = fingerprint;
+                var source = list[reader.GetInt32(0)];
+                found[source] = ReadFingerprint(reader, source);
             }
 
             return found;
@@ -169,8 +194,9 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
 
                 var upsert = session.Command(Upsert);
                 AddFingerprintParameters(upsert, fingerprint);
-                upsert.Parameters.AddWithValue("$l", FingerprintTimestamps.ToUnixMilliseconds(fingerprint.LastSeenAt));
-                upsert.ExecuteNonQuery();
+                var id = (long)upsert.ExecuteScalar()!;
+
+                session.Execute(UpsertSeen, ("$i", id), ("$l", FingerprintTimestamps.ToUnixMilliseconds(fingerprint.LastSeenAt)));
             }
         }, cancellationToken);
     }
@@ -259,9 +285,10 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
         command.Parameters.AddWithValue("$d", (object?)fingerprint.DocumentId ?? DBNull.Value);
     }
 
-    private static SourceFingerprint ReadFingerprint(SqliteDataReader reader) => new()
+    /// <summary>Reads the columns after the first (which identifies the source) into a fingerprint of <paramref name="source"/>.</summary>
+    private static SourceFingerprint ReadFingerprint(SqliteDataReader reader, string source) => new()
     {
-        Source = reader.GetString(0),
+        Source = source,
         Size = reader.GetInt64(1),
         LastWriteTimeUtc = FingerprintTimestamps.FromUnixMilliseconds(reader.GetInt64(2)),
         ContentHash = reader.GetString(3),
@@ -270,9 +297,9 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
         LastSeenAt = FingerprintTimestamps.FromUnixMilliseconds(reader.GetInt64(6)),
     };
 
-    private static string ToJsonArray(IReadOnlyCollection<string> sources)
+    private static string ToJsonArray(IEnumerable<string> sources)
     {
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, sources.Count * 64));
+        var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
         {
             writer.WriteStartArray();
