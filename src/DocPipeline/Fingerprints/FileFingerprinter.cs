@@ -30,6 +30,9 @@ internal sealed partial class FileFingerprinter
     /// <summary>How close to the moment it was taken a fingerprint's last-write time may be before the stat is not trusted.</summary>
     public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
+    /// <summary>From how many sources on a batch's stats are spread over several threads.</summary>
+    private const int ParallelStatThreshold = 64;
+
     private static readonly IReadOnlyDictionary<string, SourceFingerprint> NoFingerprints = new Dictionary<string, SourceFingerprint>(StringComparer.Ordinal);
 
     private readonly IFingerprintStore _store;
@@ -40,7 +43,7 @@ internal sealed partial class FileFingerprinter
     private readonly bool _enabled;
     private readonly bool _includeMetadata;
     private readonly TimeSpan _retention;
-    private readonly int _hashConcurrency = Math.Max(1, Environment.ProcessorCount);
+    private readonly int _concurrency = Math.Max(1, Environment.ProcessorCount);
 
     public FileFingerprinter(
         IFingerprintStore store,
@@ -151,13 +154,26 @@ internal sealed partial class FileFingerprinter
         force |= !_enabled;
 
         var items = new Item[batch.Count];
-        var sources = new List<string>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
+        if (batch.Count >= ParallelStatThreshold && _concurrency > 1)
         {
-            items[i] = Examine(batch[i]);
-            if (items[i].Error is null)
+            // A stat is a system call that waits on the kernel (or a network file system); like Git's preloaded
+            // index, stat a large batch from several threads.
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken }, i => items[i] = Examine(batch[i]));
+        }
+        else
+        {
+            for (var i = 0; i < batch.Count; i++)
             {
-                sources.Add(items[i].Source);
+                items[i] = Examine(batch[i]);
+            }
+        }
+
+        var sources = new List<string>(batch.Count);
+        foreach (var item in items)
+        {
+            if (item.Error is null)
+            {
+                sources.Add(item.Source);
             }
         }
 
@@ -299,7 +315,7 @@ internal sealed partial class FileFingerprinter
     private async Task<HashOutcome[]> HashAllAsync(Item[] items, List<int> toHash, CancellationToken cancellationToken)
     {
         var hashes = new HashOutcome[toHash.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _hashConcurrency, CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, toHash.Count), options, async (n, token) =>
             hashes[n] = await HashFileAsync(items[toHash[n]].Source, token).ConfigureAwait(false)).ConfigureAwait(false);
         return hashes;
