@@ -316,20 +316,22 @@ internal sealed partial class FileFingerprinter
     {
         var hashes = new HashOutcome[toHash.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, toHash.Count), options, async (n, token) =>
-            hashes[n] = await HashFileAsync(items[toHash[n]].Source, token).ConfigureAwait(false)).ConfigureAwait(false);
+
+        // Workers run on the thread pool, never on the caller's thread; each reads its files with blocking reads (see ContentHasher.Hash).
+        await Parallel.ForEachAsync(Enumerable.Range(0, toHash.Count), options, (n, token) =>
+        {
+            hashes[n] = HashFile(items[toHash[n]].Source, token);
+            return ValueTask.CompletedTask;
+        }).ConfigureAwait(false);
         return hashes;
     }
 
-    private async Task<HashOutcome> HashFileAsync(string source, CancellationToken cancellationToken)
+    private HashOutcome HashFile(string source, CancellationToken cancellationToken)
     {
         try
         {
-            var stream = _files.OpenRead(source);
-            await using (stream.ConfigureAwait(false))
-            {
-                return new HashOutcome(await ContentHasher.HashAsync(stream, cancellationToken).ConfigureAwait(false), Missing: false, Error: null);
-            }
+            using var stream = _files.OpenRead(source);
+            return new HashOutcome(ContentHasher.Hash(stream, cancellationToken), Missing: false, Error: null);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

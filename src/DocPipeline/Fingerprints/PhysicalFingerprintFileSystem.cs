@@ -11,9 +11,10 @@ internal sealed class PhysicalFingerprintFileSystem : IFingerprintFileSystem
         // Never lock writers or deleters out because a file is being hashed.
         Share = FileShare.ReadWrite | FileShare.Delete,
 
-        // The hasher reads in large blocks already; a FileStream buffer would only add a copy.
+        // The hasher reads in large blocks already; a FileStream buffer would only add a copy. Reads are blocking
+        // (see ContentHasher.Hash), so the handle is not opened for overlapped I/O.
         BufferSize = 0,
-        Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
+        Options = FileOptions.SequentialScan,
     };
 
     public FileStat? GetStat(string path)
