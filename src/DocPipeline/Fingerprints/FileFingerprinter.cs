@@ -245,11 +245,19 @@ internal sealed partial class FileFingerprinter
         return results;
     }
 
-    /// <summary>Removes the fingerprints and history of sources not seen for <c>DocPipeline:Fingerprint:RetentionDays</c>.</summary>
+    /// <summary>
+    /// Removes the fingerprints and history of sources not seen for <c>DocPipeline:Fingerprint:RetentionDays</c>
+    /// before <paramref name="runStartedAt"/>. Call it after a run: a source that run saw is never removed, so with a
+    /// retention of 0 exactly the sources the run did not see are removed.
+    /// </summary>
+    /// <param name="runStartedAt">When the run started, before its first check (its sightings are recorded at or after it).</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The number of sources removed.</returns>
-    public Task<int> RemoveExpiredAsync(CancellationToken cancellationToken = default) =>
-        _store.RemoveNotSeenSinceAsync(_timeProvider.GetUtcNow() - _retention, cancellationToken);
+    public Task<int> RemoveExpiredAsync(DateTimeOffset runStartedAt, CancellationToken cancellationToken = default)
+    {
+        var now = _timeProvider.GetUtcNow();
+        return _store.RemoveNotSeenSinceAsync((runStartedAt < now ? runStartedAt : now) - _retention, cancellationToken);
+    }
 
     private static bool StatMatches(in Item item, SourceFingerprint fingerprint) =>
         item.Stat!.Value.Length == fingerprint.Size &&

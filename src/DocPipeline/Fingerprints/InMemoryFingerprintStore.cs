@@ -43,14 +43,13 @@ internal sealed class InMemoryFingerprintStore(TimeProvider timeProvider) : IFin
 
     public Task UpsertAsync(IReadOnlyCollection<SourceFingerprint> fingerprints, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fingerprints);
+        FingerprintArguments.ThrowIfInvalid(fingerprints);
         cancellationToken.ThrowIfCancellationRequested();
         var recordedAt = FingerprintTimestamps.Truncate(timeProvider.GetUtcNow());
         lock (_gate)
         {
             foreach (var given in fingerprints)
             {
-                ArgumentNullException.ThrowIfNull(given, nameof(fingerprints));
                 var fingerprint = FingerprintTimestamps.Truncate(given);
                 if (!_fingerprints.TryGetValue(fingerprint.Source, out var current) ||
                     !string.Equals(current.ContentHash, fingerprint.ContentHash, StringComparison.Ordinal) ||

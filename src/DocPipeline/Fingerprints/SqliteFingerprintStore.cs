@@ -171,12 +171,7 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
 
     public Task UpsertAsync(IReadOnlyCollection<SourceFingerprint> fingerprints, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fingerprints);
-        foreach (var fingerprint in fingerprints)
-        {
-            ArgumentNullException.ThrowIfNull(fingerprint, nameof(fingerprints));
-        }
-
+        FingerprintArguments.ThrowIfInvalid(fingerprints);
         if (fingerprints.Count == 0)
         {
             return Task.CompletedTask;

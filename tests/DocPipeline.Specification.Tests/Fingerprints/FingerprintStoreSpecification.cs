@@ -95,6 +95,16 @@ public abstract class FingerprintStoreSpecification : IDisposable
     }
 
     [Fact]
+    public async Task UpsertAsync_OneFingerprintWithoutContentHash_ThrowsAndWritesNothing()
+    {
+        var store = CreateStore(Time);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.UpsertAsync([Fingerprint("/docs/a.txt", 'a'), Fingerprint("/docs/b.txt", 'b') with { ContentHash = null! }]));
+
+        Assert.Equal(0, await store.CountAsync());
+    }
+
+    [Fact]
     public async Task GetManyAsync_KnownAndUnknownSources_ReturnsOnlyKnownKeyedBySource()
     {
         var store = CreateStore(Time);

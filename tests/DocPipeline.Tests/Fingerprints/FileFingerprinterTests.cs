@@ -470,15 +470,39 @@ public sealed class FileFingerprinterTests : IDisposable
         await RecordAsync(fingerprinter, gone);
         File.Delete(gone);
         _time.Advance(TimeSpan.FromDays(20));
+        var runStartedAt = _time.GetUtcNow();
         await fingerprinter.CheckBatchAsync([new(kept), new(gone)], force: false);
         _time.Advance(TimeSpan.FromDays(15));
 
-        var removed = await fingerprinter.RemoveExpiredAsync();
+        var removed = await fingerprinter.RemoveExpiredAsync(_time.GetUtcNow());
+        var removedAgain = await fingerprinter.RemoveExpiredAsync(runStartedAt);
 
         Assert.Equal(1, removed);
+        Assert.Equal(0, removedAgain);
         Assert.Null(await _store.GetAsync(gone));
         Assert.Empty(await _store.GetHistoryAsync(gone, 10));
         Assert.NotNull(await _store.GetAsync(kept));
+    }
+
+    [Fact]
+    public async Task RemoveExpiredAsync_RetentionZero_RemovesExactlyTheSourcesTheRunDidNotSee()
+    {
+        var fingerprinter = CreateFingerprinter(o => o.RetentionDays = 0);
+        var seen = WriteFile("seen.txt", "in this run");
+        var unseen = WriteFile("unseen.txt", "outside this run");
+        await RecordAsync(fingerprinter, seen);
+        await RecordAsync(fingerprinter, unseen);
+        _time.Advance(TimeSpan.FromHours(1).Add(TimeSpan.FromTicks(5_000)));
+        var runStartedAt = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromTicks(3_000));
+        await fingerprinter.CheckAsync(new FingerprintRequest(seen), force: false);
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        var removed = await fingerprinter.RemoveExpiredAsync(runStartedAt);
+
+        Assert.Equal(1, removed);
+        Assert.NotNull(await _store.GetAsync(seen));
+        Assert.Null(await _store.GetAsync(unseen));
     }
 
     public void Dispose()
