@@ -19,8 +19,9 @@ namespace DocPipeline.Fingerprints;
 /// clock tick as the write its fingerprint saw keeps its size and time, and a stat cannot tell. So, as Git does with
 /// "racily clean" entries, a fingerprint whose last-write time lies within <see cref="RacyWindow"/> of the moment it
 /// was taken (its <see cref="SourceFingerprint.LastSeenAt"/>) is not trusted: the file is hashed again, and once the
-/// hash confirms it, marking it seen moves it out of the window. The window is wide enough for file systems that
-/// keep whole or even seconds; it costs one extra hash of files that were modified just before a run.</para>
+/// hash confirms it, marking it seen moves it out of the window. The window covers file systems that keep times in
+/// whole seconds or even two-second steps (FAT); it costs one extra hash of files modified just before a run. A
+/// last-write time in the future (clock skew) keeps a file inside the window, so it is hashed until the clock passes it.</para>
 /// </remarks>
 internal sealed partial class FileFingerprinter
 {
