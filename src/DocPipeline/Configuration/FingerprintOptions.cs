@@ -24,4 +24,12 @@ public sealed class FingerprintOptions
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool IncludeMetadata { get; set; }
+
+    /// <summary>
+    /// Gets the metadata keys left out of the metadata hash, wherever they appear (nested objects included), compared
+    /// ordinally. List volatile values here (a crawl time, a request id) so that they do not make every source look
+    /// changed.
+    /// </summary>
+    /// <value>The default value is an empty list.</value>
+    public IList<string> ExcludedMetadataKeys { get; } = [];
 }

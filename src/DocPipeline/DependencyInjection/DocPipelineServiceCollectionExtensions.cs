@@ -1,5 +1,6 @@
 using DocPipeline.Configuration;
 using DocPipeline.Extraction;
+using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
 using DocPipeline.Queue;
 using DocPipeline.Storage;
@@ -32,6 +33,9 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<IDocumentQueue, DocumentQueue>();
 
         // --- fingerprints ---
+        services.TryAddSingleton<IFingerprintStore, SqliteFingerprintStore>();
+        services.TryAddSingleton<IFingerprintFileSystem, PhysicalFingerprintFileSystem>();
+        services.TryAddSingleton<FileFingerprinter>();
 
         // --- registry ---
 
