@@ -1,4 +1,6 @@
 using DocPipeline.Configuration;
+using DocPipeline.Indexing;
+using DocPipeline.Indexing.Keyword;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -31,6 +33,8 @@ public static class DocPipelineServiceCollectionExtensions
         // --- registry ---
 
         // --- indexes ---
+        // keyword
+        services.TryAddSingleton<IKeywordIndex>(LuceneKeywordIndex.CreateOnDisk);
 
         // --- extraction, chunking, embedding ---
 
