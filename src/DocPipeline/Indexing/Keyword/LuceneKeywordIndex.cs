@@ -83,54 +83,30 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
             return;
         }
 
-        var handle = OpenOrReport();
-        handle.Write(writer =>
-        {
-            foreach (var record in records)
+        await WriteAndCommitAsync(
+            writer =>
             {
-                writer.UpdateDocument(KeywordFields.ChunkTerm(record.ChunkId), KeywordFields.CreateDocument(record));
-            }
-        });
-        await handle.CommitAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var record in records)
+                {
+                    writer.UpdateDocument(KeywordFields.ChunkTerm(record.ChunkId), KeywordFields.CreateDocument(record));
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task DeleteChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default)
-    {
-        var terms = ToTerms(chunkIds, KeywordFields.ChunkTerm);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (terms.Length == 0)
-        {
-            return;
-        }
-
-        var handle = OpenOrReport();
-        handle.Write(writer => writer.DeleteDocuments(terms));
-        await handle.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task DeleteChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default) =>
+        DeleteAsync(ToTerms(chunkIds, KeywordFields.ChunkTerm), cancellationToken);
 
     /// <inheritdoc />
-    public async Task DeleteDocumentsAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default)
-    {
-        var terms = ToTerms(documentIds, KeywordFields.DocumentTerm);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (terms.Length == 0)
-        {
-            return;
-        }
-
-        var handle = OpenOrReport();
-        handle.Write(writer => writer.DeleteDocuments(terms));
-        await handle.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task DeleteDocumentsAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default) =>
+        DeleteAsync(ToTerms(documentIds, KeywordFields.DocumentTerm), cancellationToken);
 
     /// <inheritdoc />
-    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    public Task ClearAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var handle = OpenOrReport();
-        handle.Write(writer => writer.DeleteAll());
-        await handle.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return WriteAndCommitAsync(writer => writer.DeleteAll(), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -339,6 +315,20 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
         }
 
         return terms;
+    }
+
+    private Task DeleteAsync(Term[] terms, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return terms.Length == 0 ? Task.CompletedTask : WriteAndCommitAsync(writer => writer.DeleteDocuments(terms), cancellationToken);
+    }
+
+    /// <summary>Applies a change to the writer on the caller's thread, then waits for the shared commit that makes it durable and searchable.</summary>
+    private async Task WriteAndCommitAsync(Action<IndexWriter> change, CancellationToken cancellationToken)
+    {
+        var handle = OpenOrReport();
+        handle.Write(change);
+        await handle.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Counts the distinct document ids that still have a live chunk: one walk over the document id terms.</summary>
