@@ -64,6 +64,7 @@ internal sealed class LuceneIndexHandle : IDisposable
         try
         {
             directory = OpenDirectory(settings);
+            ThrowIfCommitPointMissing(directory, settings.Location);
             var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
@@ -248,18 +249,37 @@ internal sealed class LuceneIndexHandle : IDisposable
         return FSDirectory.Open(new DirectoryInfo(settings.Path), new ExclusiveFileLockFactory());
     }
 
+    /// <summary>
+    /// Refuses a folder that holds segment files but no commit point (<c>segments_N</c>). Lucene would take it for
+    /// a new index and delete those files; DocPipeline reports it instead, like any other damage.
+    /// </summary>
+    private static void ThrowIfCommitPointMissing(LuceneDirectory directory, string location)
+    {
+        if (DirectoryReader.IndexExists(directory))
+        {
+            return;
+        }
+
+        var segmentFile = directory.ListAll().FirstOrDefault(file => file.StartsWith('_'));
+        if (segmentFile is not null)
+        {
+            throw Damaged(location, $"it holds segment files such as '{segmentFile}' but no segments_N commit point", null);
+        }
+    }
+
     private static DocPipelineStorageException DescribeOpenFailure(Exception ex, string location) => ex switch
     {
         LockObtainFailedException => InUse(location, ex),
-        IndexFormatTooNewException or IndexFormatTooOldException => new DocPipelineStorageException(
-            $"The keyword index '{location}' was written by an incompatible version of Lucene ({ex.Message}). " +
-            "It was left untouched: rebuild the keyword index, or restore it from a backup.", ex),
+        IndexFormatTooNewException or IndexFormatTooOldException => Damaged(location, $"written by an incompatible version of Lucene: {ex.Message}", ex),
         UnauthorizedAccessException => new DocPipelineStorageException(
             $"The keyword index '{location}' cannot be opened ({ex.Message}). Check that this process may read and write the folder.", ex),
-        _ => new DocPipelineStorageException(
-            $"The keyword index '{location}' cannot be opened: it is damaged or incomplete ({ex.GetType().Name}: {ex.Message}). " +
-            "It was left untouched: rebuild the keyword index, or restore it from a backup.", ex),
+        _ => Damaged(location, $"{ex.GetType().Name}: {ex.Message}", ex),
     };
+
+    private static DocPipelineStorageException Damaged(string location, string detail, Exception? ex) => new(
+        $"The keyword index '{location}' cannot be opened: it is damaged or incomplete ({detail}). " +
+        "It was left untouched: rebuild the keyword index, or restore it from a backup.",
+        ex);
 
     private static DocPipelineStorageException InUse(string location, Exception? ex) => new(
         $"The keyword index '{location}' is in use by another process: its {IndexWriter.WRITE_LOCK_NAME} is held. " +
