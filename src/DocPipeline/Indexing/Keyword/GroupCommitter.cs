@@ -14,28 +14,20 @@ namespace DocPipeline.Indexing.Keyword;
 internal sealed class GroupCommitter : IDisposable
 {
     private readonly Action _commit;
-    private readonly int _maxWaitersPerCommit;
     private readonly Thread _thread;
     private readonly object _gate = new();
     private List<TaskCompletionSource> _waiting = [];
     private bool _stopping;
-    private long _commits;
 
     /// <summary>Starts the commit thread.</summary>
     /// <param name="commit">The commit; an exception it throws fails every waiter of that commit.</param>
-    /// <param name="maxWaitersPerCommit">How many waiters one commit may serve (1 turns group commit off, for comparisons).</param>
     /// <param name="threadName">The name of the thread, for debuggers and dumps.</param>
-    public GroupCommitter(Action commit, int maxWaitersPerCommit, string threadName)
+    public GroupCommitter(Action commit, string threadName)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxWaitersPerCommit, 1);
         _commit = commit;
-        _maxWaitersPerCommit = maxWaitersPerCommit;
         _thread = new Thread(Run) { IsBackground = true, Name = threadName };
         _thread.Start();
     }
-
-    /// <summary>Gets how many commits have run.</summary>
-    public long CommitCount => Interlocked.Read(ref _commits);
 
     /// <summary>
     /// Waits for a commit that starts after this call, so that it includes every change the caller applied before.
@@ -82,7 +74,6 @@ internal sealed class GroupCommitter : IDisposable
             try
             {
                 _commit();
-                Interlocked.Increment(ref _commits);
                 foreach (var waiter in batch)
                 {
                     waiter.TrySetResult();
@@ -113,16 +104,9 @@ internal sealed class GroupCommitter : IDisposable
                 Monitor.Wait(_gate);
             }
 
-            if (_waiting.Count <= _maxWaitersPerCommit)
-            {
-                var all = _waiting;
-                _waiting = [];
-                return all;
-            }
-
-            var some = _waiting.GetRange(0, _maxWaitersPerCommit);
-            _waiting.RemoveRange(0, _maxWaitersPerCommit);
-            return some;
+            var all = _waiting;
+            _waiting = [];
+            return all;
         }
     }
 }

@@ -27,6 +27,7 @@ internal sealed class LuceneIndexHandle : IDisposable
     private readonly ITimer _refreshTimer;
     private readonly string _location;
     private readonly ILogger _logger;
+    private long _commits;
     private int _disposed;
 
     private LuceneIndexHandle(
@@ -40,7 +41,7 @@ internal sealed class LuceneIndexHandle : IDisposable
         _searchers = searchers;
         _location = settings.Location;
         _logger = logger;
-        _committer = new GroupCommitter(CommitAndRefresh, settings.MaxWritesPerCommit, "DocPipeline keyword index commit");
+        _committer = new GroupCommitter(CommitNow, "DocPipeline keyword index commit");
         _refreshTimer = timeProvider.CreateTimer(static state => ((LuceneIndexHandle)state!).RefreshInBackground(), this, settings.RefreshInterval, settings.RefreshInterval);
     }
 
@@ -48,7 +49,7 @@ internal sealed class LuceneIndexHandle : IDisposable
     public IndexWriter Writer => _writer;
 
     /// <summary>Gets how many commits have run since the index was opened.</summary>
-    public long CommitCount => _committer.CommitCount;
+    public long CommitCount => Interlocked.Read(ref _commits);
 
     /// <summary>
     /// Opens the index at <paramref name="settings"/> (creating it when the folder holds none), or reports why it
@@ -71,6 +72,10 @@ internal sealed class LuceneIndexHandle : IDisposable
                 Similarity = similarity,
                 IndexDeletionPolicy = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()),
                 RAMBufferSizeMB = settings.RamBufferSizeMB,
+
+                // Each commit writes one segment per indexing thread state; more states than cores add tiny
+                // segments (and merges) without adding parallelism.
+                MaxThreadStates = Math.Clamp(Environment.ProcessorCount, 1, 8),
 
                 // Fail at once when another writer holds the folder: never wait, never hang.
                 WriteLockTimeout = 0,
@@ -298,12 +303,16 @@ internal sealed class LuceneIndexHandle : IDisposable
         }
     }
 
-    /// <summary>The group commit: one durable commit for every write waiting, then a refresh so they are searchable.</summary>
-    private void CommitAndRefresh()
+    /// <summary>
+    /// Commits everything applied so far and refreshes the searcher, on the caller's thread. The group commit runs
+    /// this once for every write waiting; writes that commit alone (<see cref="LuceneKeywordIndexSettings.GroupCommit"/>) call it directly.
+    /// </summary>
+    public void CommitNow()
     {
         try
         {
             _writer.Commit();
+            Interlocked.Increment(ref _commits);
             _searchers.MaybeRefreshBlocking();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -35,6 +35,7 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     private readonly Analyzer _analyzer = new EnglishAnalyzer(LuceneVersion.LUCENE_48);
     private readonly Similarity _similarity = new BM25Similarity();
     private readonly Lock _openLock = new();
+    private readonly Lock _soloCommitLock = new();
     private volatile LuceneIndexHandle? _handle;
     private bool _disposed;
 
@@ -327,6 +328,17 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     private async Task WriteAndCommitAsync(Action<IndexWriter> change, CancellationToken cancellationToken)
     {
         var handle = OpenOrReport();
+        if (!_settings.GroupCommit)
+        {
+            lock (_soloCommitLock)
+            {
+                handle.Write(change);
+                handle.CommitNow();
+            }
+
+            return;
+        }
+
         handle.Write(change);
         await handle.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -8,7 +8,7 @@ public sealed class GroupCommitterTests
     public async Task WaitForCommitAsync_WaitersArrivingDuringACommit_ShareTheNextCommit()
     {
         using var gate = new CommitGate();
-        using var committer = new GroupCommitter(gate.Commit, int.MaxValue, "test");
+        using var committer = new GroupCommitter(gate.Commit, "test");
 
         var first = committer.WaitForCommitAsync(CancellationToken.None);
         gate.WaitForFirstCommit();
@@ -18,22 +18,6 @@ public sealed class GroupCommitterTests
         await Task.WhenAll(later.Append(first));
 
         Assert.Equal(2, gate.Commits);
-        Assert.Equal(2, committer.CommitCount);
-    }
-
-    [Fact]
-    public async Task WaitForCommitAsync_OneWaiterPerCommit_CommitsForEachWaiter()
-    {
-        using var gate = new CommitGate();
-        using var committer = new GroupCommitter(gate.Commit, maxWaitersPerCommit: 1, "test");
-
-        var first = committer.WaitForCommitAsync(CancellationToken.None);
-        gate.WaitForFirstCommit();
-        var later = Enumerable.Range(0, 8).Select(_ => committer.WaitForCommitAsync(CancellationToken.None)).ToList();
-        gate.Release();
-        await Task.WhenAll(later.Append(first));
-
-        Assert.Equal(9, gate.Commits);
     }
 
     [Fact]
@@ -48,7 +32,6 @@ public sealed class GroupCommitterTests
                     throw new IOException("disk full");
                 }
             },
-            int.MaxValue,
             "test");
 
         var error = await Assert.ThrowsAsync<IOException>(() => committer.WaitForCommitAsync(CancellationToken.None));
@@ -56,14 +39,13 @@ public sealed class GroupCommitterTests
         await committer.WaitForCommitAsync(CancellationToken.None);
 
         Assert.Equal("disk full", error.Message);
-        Assert.Equal(1, committer.CommitCount);
     }
 
     [Fact]
     public async Task Dispose_WaitersPending_CommitsForThemBeforeStopping()
     {
         using var gate = new CommitGate();
-        var committer = new GroupCommitter(gate.Commit, int.MaxValue, "test");
+        var committer = new GroupCommitter(gate.Commit, "test");
         var first = committer.WaitForCommitAsync(CancellationToken.None);
         gate.WaitForFirstCommit();
         var pending = committer.WaitForCommitAsync(CancellationToken.None);
@@ -81,7 +63,7 @@ public sealed class GroupCommitterTests
     public async Task WaitForCommitAsync_Cancelled_StopsWaitingButTheCommitStillRuns()
     {
         using var gate = new CommitGate();
-        using var committer = new GroupCommitter(gate.Commit, int.MaxValue, "test");
+        using var committer = new GroupCommitter(gate.Commit, "test");
         using var cancellation = new CancellationTokenSource();
 
         var waiting = committer.WaitForCommitAsync(cancellation.Token);

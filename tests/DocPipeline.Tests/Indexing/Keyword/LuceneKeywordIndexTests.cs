@@ -75,6 +75,24 @@ public sealed class LuceneKeywordIndexTests : KeywordIndexSpecification
     }
 
     [Fact]
+    public async Task UpsertAsync_GroupCommitOff_EveryWriteCommitsAloneAndIsSearchable()
+    {
+        using var index = new LuceneKeywordIndex(Settings(Folder) with { GroupCommit = false }, TimeProvider.System);
+        _opened.Add(index);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            for (var batch = 0; batch < 5; batch++)
+            {
+                await index.UpsertAsync([Record($"w{writer}-{batch}", "d", $"solo{writer}x{batch}")]);
+                Assert.Single(await index.SearchAsync($"solo{writer}x{batch}", 10));
+            }
+        })));
+
+        Assert.Equal(8 * 5, index.CommitCount);
+    }
+
+    [Fact]
     public async Task ClearAsync_IndexReopened_StaysEmpty()
     {
         using (var index = Open(Folder))
