@@ -45,9 +45,6 @@ internal sealed class LuceneIndexHandle : IDisposable
         _refreshTimer = timeProvider.CreateTimer(static state => ((LuceneIndexHandle)state!).RefreshInBackground(), this, settings.RefreshInterval, settings.RefreshInterval);
     }
 
-    /// <summary>Gets the writer. It is thread-safe: concurrent callers add and delete documents in parallel.</summary>
-    public IndexWriter Writer => _writer;
-
     /// <summary>Gets how many commits have run since the index was opened.</summary>
     public long CommitCount => Interlocked.Read(ref _commits);
 
@@ -143,7 +140,10 @@ internal sealed class LuceneIndexHandle : IDisposable
     /// <summary>Gives back a searcher taken with <see cref="Acquire"/>.</summary>
     public void Release(IndexSearcher searcher) => _searchers.Release(searcher);
 
-    /// <summary>Runs a change on the writer, reporting storage failures with the index's location.</summary>
+    /// <summary>
+    /// Runs a change on the writer, reporting storage failures with the index's location. The writer is thread-safe:
+    /// concurrent callers add and delete documents in parallel.
+    /// </summary>
     public void Write(Action<IndexWriter> change)
     {
         try
