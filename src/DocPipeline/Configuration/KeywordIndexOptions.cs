@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace DocPipeline.Configuration;
 
 /// <summary>Options of the embedded Lucene.Net keyword index (<c>DocPipeline:KeywordIndex</c>).</summary>
@@ -6,4 +8,20 @@ public sealed class KeywordIndexOptions
     /// <summary>Gets or sets the folder of the Lucene index.</summary>
     /// <value>The default value is <see langword="null"/>: <c>keyword</c> under the data directory.</value>
     public string? Path { get; set; }
+
+    /// <summary>
+    /// Gets or sets how often the searcher is refreshed in the background. Writes refresh it themselves before
+    /// they complete; the timer picks up finished segment merges, so that searchers let go of merged-away files.
+    /// </summary>
+    /// <value>The default value is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets how many megabytes of added text the index buffers in memory before it writes a segment
+    /// between commits. Larger values help bulk loads such as a rebuild.
+    /// </summary>
+    /// <value>The default value is 64.</value>
+    [Range(1.0, 2048.0)]
+    public double RamBufferSizeMB { get; set; } = 64;
 }

@@ -1,6 +1,8 @@
 using DocPipeline.Configuration;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
+using DocPipeline.Indexing.Keyword;
+using DocPipeline.Indexing;
 using DocPipeline.Jobs;
 using DocPipeline.Queue;
 using DocPipeline.Storage;
@@ -42,6 +44,8 @@ public static class DocPipelineServiceCollectionExtensions
         // --- indexes ---
         // vector: the embedded on-disk index; UseInMemoryVectorIndex / UseVectorIndex<T> replace it.
         services.TryAddSingleton<DocPipeline.Indexing.IVectorIndex, DocPipeline.Indexing.Vector.EmbeddedVectorIndex>();
+        // keyword
+        services.TryAddSingleton<IKeywordIndex>(LuceneKeywordIndex.CreateOnDisk);
 
         // --- extraction, chunking, embedding ---
         // extraction

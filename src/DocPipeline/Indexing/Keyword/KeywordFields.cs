@@ -1,0 +1,67 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+
+namespace DocPipeline.Indexing.Keyword;
+
+/// <summary>The fields of one chunk's Lucene document, and how a <see cref="KeywordRecord"/> becomes one.</summary>
+internal static class KeywordFields
+{
+    /// <summary>The chunk id: indexed as one term (the upsert key) and stored.</summary>
+    public const string ChunkId = "chunk_id";
+
+    /// <summary>The document id: indexed as one term (delete by document) and stored.</summary>
+    public const string DocumentId = "document_id";
+
+    /// <summary>The document version: stored only.</summary>
+    public const string Version = "version";
+
+    /// <summary>The chunk text: analyzed for BM25, not stored (the artifact store keeps the text).</summary>
+    public const string Text = "text";
+
+    /// <summary>The metadata as a JSON object: stored only.</summary>
+    public const string Metadata = "metadata";
+
+    /// <summary>The term that finds a chunk by id.</summary>
+    public static Term ChunkTerm(string chunkId) => new(ChunkId, chunkId);
+
+    /// <summary>The term that finds every chunk of a document.</summary>
+    public static Term DocumentTerm(string documentId) => new(DocumentId, documentId);
+
+    /// <summary>Builds the Lucene document of <paramref name="record"/>. The stored fields come first, in the order <see cref="IndexEntryVisitor"/> reads them.</summary>
+    public static Document CreateDocument(KeywordRecord record)
+    {
+        var document = new Document
+        {
+            new StringField(ChunkId, record.ChunkId, Field.Store.YES),
+            new StringField(DocumentId, record.DocumentId, Field.Store.YES),
+            new StoredField(Version, record.Version),
+            new TextField(Text, record.Text, Field.Store.NO),
+        };
+        if (record.Metadata is { Count: > 0 } metadata)
+        {
+            document.Add(new StoredField(Metadata, ToJson(metadata)));
+        }
+
+        return document;
+    }
+
+    private static string ToJson(IReadOnlyDictionary<string, string> metadata)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in metadata)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
