@@ -1,4 +1,5 @@
 using DocPipeline.Ingestion;
+using DocPipeline.Jobs;
 using DocPipeline.Search;
 
 namespace DocPipeline;
@@ -16,6 +17,20 @@ public interface IDocPipeline
     /// <param name="cancellationToken">Stops the run; jobs already queued stay queued and resume later.</param>
     /// <returns>What happened to every source.</returns>
     Task<IngestResult> IngestAsync(IEnumerable<string> sources, IngestOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finishes work left by an interrupted run: jobs of a crashed process (on this machine their leases are released
+    /// at once; elsewhere when they expire), jobs waiting for a retry, and jobs queued but not started.
+    /// </summary>
+    /// <param name="options">The run options (<see cref="IngestOptions.MaxConcurrent"/> and <see cref="IngestOptions.Progress"/> apply).</param>
+    /// <param name="cancellationToken">Stops processing; unfinished jobs stay queued.</param>
+    /// <returns>What happened to the jobs processed.</returns>
+    Task<IngestResult> ResumeAsync(IngestOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts the jobs in the queue by state.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The counts.</returns>
+    Task<JobStatusCounts> GetQueueStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Searches the indexes.</summary>
     /// <param name="query">What the user typed.</param>

@@ -1,10 +1,14 @@
 using DocPipeline.Configuration;
+using DocPipeline.Embeddings;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
-using DocPipeline.Indexing.Keyword;
 using DocPipeline.Indexing;
+using DocPipeline.Indexing.Keyword;
+using DocPipeline.Ingestion;
 using DocPipeline.Jobs;
 using DocPipeline.Queue;
+using DocPipeline.Registry;
+using DocPipeline.Search;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,6 +44,7 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<FileFingerprinter>();
 
         // --- registry ---
+        services.TryAddSingleton<IDocumentRegistry, SqliteDocumentRegistry>();
 
         // --- indexes ---
         // vector: the embedded on-disk index; UseInMemoryVectorIndex / UseVectorIndex<T> replace it.
@@ -57,6 +62,14 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<ExtractorResolver>();
 
         // --- ingestion and search ---
+        services.TryAddSingleton<EmbeddingService>();
+        services.TryAddSingleton<DocumentWriter>();
+        services.TryAddSingleton<DocumentSearcher>();
+        services.TryAddSingleton<IngestionRunRegistry>();
+        services.TryAddSingleton<IngestionJobHandler>();
+        services.TryAddSingleton<IJobHandler>(static sp => sp.GetRequiredService<IngestionJobHandler>());
+        services.TryAddSingleton<IngestionEngine>();
+        services.TryAddSingleton<DocPipeline.IDocPipeline>(static sp => sp.GetRequiredService<IngestionEngine>());
 
         return new DocPipelineBuilder(services);
     }

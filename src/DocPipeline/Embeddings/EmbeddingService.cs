@@ -9,7 +9,7 @@ namespace DocPipeline.Embeddings;
 /// </summary>
 internal sealed class EmbeddingService(IEmbeddingGenerator<string, Embedding<float>> generator, IDocumentRegistry registry)
 {
-    internal const string EmbedderSettingKey = "embedder";
+    internal const string EmbedderSettingKey = RegistrySettings.Embedder;
 
     private readonly SemaphoreSlim _identityLock = new(1, 1);
     private string? _modelKey;

@@ -54,6 +54,18 @@ internal sealed class DocumentQueue : IDocumentQueue
         IOptions<DocPipelineOptions> options,
         TimeProvider time,
         ILogger<DocumentQueue>? logger = null)
+        : this(store, handler, options, time, logger, maxConcurrent: null)
+    {
+    }
+
+    /// <summary>A queue for one ingestion run, whose concurrency may differ from the configured one.</summary>
+    internal DocumentQueue(
+        IJobStore store,
+        IJobHandler handler,
+        IOptions<DocPipelineOptions> options,
+        TimeProvider time,
+        ILogger<DocumentQueue>? logger,
+        int? maxConcurrent)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(handler);
@@ -64,7 +76,8 @@ internal sealed class DocumentQueue : IDocumentQueue
         _time = time;
         _logger = logger ?? NullLogger<DocumentQueue>.Instance;
         var queue = options.Value.Queue;
-        _maxConcurrent = queue.MaxConcurrent;
+        _maxConcurrent = maxConcurrent ?? queue.MaxConcurrent;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_maxConcurrent, 1, nameof(maxConcurrent));
         _batchSize = queue.BatchSize;
         _leaseDuration = queue.LeaseDuration;
         _heartbeatInterval = queue.HeartbeatInterval;

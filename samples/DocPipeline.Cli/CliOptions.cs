@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace DocPipeline.Cli;
+
+/// <summary>Options every command takes.</summary>
+internal sealed class CliOptions
+{
+    public Option<string> Data { get; } = new("--data")
+    {
+        Description = "The data folder (jobs, fingerprints, registry, indexes).",
+        DefaultValueFactory = _ => "./.docpipeline",
+        Recursive = true,
+    };
+
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Print one JSON object on stdout and nothing else.",
+        Recursive = true,
+    };
+
+    public Option<string?> Embedder { get; } = new Option<string?>("--embedder")
+    {
+        Description = "The embedder: minilm (local, semantic) or hash (fast, not semantic). Default: the one the data folder was built with, else minilm.",
+        Recursive = true,
+    }.AcceptOnlyFromAmong(EmbedderChoice.MiniLm, EmbedderChoice.Hash);
+}

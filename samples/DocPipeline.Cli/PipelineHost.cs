@@ -1,0 +1,45 @@
+using DocPipeline.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DocPipeline.Cli;
+
+/// <summary>Builds the DocPipeline container for one command: the data folder, the embedder, and logs on stderr.</summary>
+internal static class PipelineHost
+{
+    public static async Task<ServiceProvider> BuildAsync(string dataDirectory, string? embedder, CancellationToken cancellationToken)
+    {
+        var choice = embedder ?? await RecordedEmbedderAsync(dataDirectory, cancellationToken) ?? EmbedderChoice.MiniLm;
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Warning)
+            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var pipeline = services.AddDocPipeline(o => o.DataDirectory = dataDirectory);
+        if (choice == EmbedderChoice.Hash)
+        {
+            pipeline.UseHashingEmbeddings();
+        }
+        else
+        {
+            pipeline.UseMiniLmEmbeddings();
+        }
+
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
+    }
+
+    /// <summary>Reads which embedder the data folder was built with, so later commands use it without being told.</summary>
+    private static async Task<string?> RecordedEmbedderAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(dataDirectory, "registry.db")))
+        {
+            return null;
+        }
+
+        var services = new ServiceCollection();
+        services.AddDocPipeline(o => o.DataDirectory = dataDirectory);
+        await using var provider = services.BuildServiceProvider();
+        var recorded = await provider.GetRequiredService<IDocumentRegistry>().GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
+        return EmbedderChoice.FromRecorded(recorded);
+    }
+}

@@ -1,0 +1,8 @@
+namespace DocPipeline.Registry;
+
+/// <summary>Keys of the registry-wide settings DocPipeline records.</summary>
+public static class RegistrySettings
+{
+    /// <summary>The embedder the data was built with, as <c>model id:dimensions</c>. Later runs with another embedder are refused.</summary>
+    public const string Embedder = "embedder";
+}

@@ -1,0 +1,242 @@
+using DocPipeline.Configuration;
+using DocPipeline.Extraction;
+using DocPipeline.Fingerprints;
+using DocPipeline.Jobs;
+using DocPipeline.Queue;
+using DocPipeline.Registry;
+using DocPipeline.Search;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DocPipeline.Ingestion;
+
+/// <summary>
+/// Runs ingestion: expands the sources lazily, checks them against their fingerprints in batches (a <c>stat</c> per
+/// unchanged file), queues a durable job per new or changed document, and processes the jobs through a
+/// <see cref="DocumentQueue"/> while discovery goes on. The run ends when every job it queued has finished, however
+/// many attempts that took.
+/// </summary>
+internal sealed class IngestionEngine(
+    IJobStore jobs,
+    IngestionJobHandler handler,
+    IDocumentRegistry registry,
+    FileFingerprinter fingerprinter,
+    ExtractorResolver extractors,
+    IngestionRunRegistry runs,
+    DocumentSearcher searcher,
+    IOptions<DocPipelineOptions> options,
+    TimeProvider time,
+    ILoggerFactory? loggerFactory = null) : IDocPipeline
+{
+    private const int DiscoveryBatchSize = FileFingerprinter.BatchSize;
+    private static readonly TimeSpan CompletionPollInterval = TimeSpan.FromMilliseconds(50);
+
+    public async Task<IngestResult> IngestAsync(IEnumerable<string> sources, IngestOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(options);
+        var generation = await registry.BeginRunAsync(cancellationToken).ConfigureAwait(false);
+        var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time);
+        runs.Add(run);
+        using var processing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queue = CreateQueue(options.MaxConcurrent);
+        var worker = queue.RunAsync(processing.Token);
+        try
+        {
+            var discovery = new SourceDiscovery([DataDirectory]);
+            var batch = new List<string>(DiscoveryBatchSize);
+            await foreach (var item in discovery.ExpandAsync(sources, cancellationToken).ConfigureAwait(false))
+            {
+                run.Discovered();
+                if (item.Error is not null)
+                {
+                    run.Failed(new IngestFailure(item.Path, item.Error));
+                    continue;
+                }
+
+                batch.Add(item.Path);
+                if (batch.Count == DiscoveryBatchSize)
+                {
+                    await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                }
+            }
+
+            await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false);
+            run.DiscoveryFinished();
+            await WaitForBatchAsync(run.BatchId, cancellationToken).ConfigureAwait(false);
+            return await FinishAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await processing.CancelAsync().ConfigureAwait(false);
+            await StopAsync(worker).ConfigureAwait(false);
+            runs.Remove(run);
+        }
+    }
+
+    public async Task<IngestResult> ResumeAsync(IngestOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var run = new IngestionRun("resume", options.Progress, time);
+        var startedAt = time.GetUtcNow();
+        runs.CatchAll = run;
+        try
+        {
+            run.DiscoveryFinished();
+            await CreateQueue(options.MaxConcurrent).RunUntilIdleAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            runs.CatchAll = null;
+        }
+
+        var failed = (await jobs.ListAsync(new JobQuery { Status = JobStatus.Failed, Limit = IngestionRun.MaxListed }, cancellationToken).ConfigureAwait(false))
+            .Where(j => j.FinishedAt >= startedAt)
+            .ToList();
+        var result = run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), failed.Count, 0);
+
+        // A resume discovers nothing: its total is the jobs it finished.
+        return result with { Total = result.Added + result.Updated + result.Skipped + result.Failed };
+    }
+
+    public Task<JobStatusCounts> GetQueueStatusAsync(CancellationToken cancellationToken = default) => jobs.GetCountsAsync(null, cancellationToken);
+
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchOptions options, CancellationToken cancellationToken = default) =>
+        searcher.SearchAsync(query, options, cancellationToken);
+
+    private string DataDirectory => Path.GetFullPath(options.Value.DataDirectory);
+
+    private DocumentQueue CreateQueue(int? maxConcurrent) =>
+        new(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent);
+
+    /// <summary>
+    /// One discovery batch: drop unsupported types, then one fingerprint round trip decides which sources are new or
+    /// changed; those become jobs. Unchanged sources cost a <c>stat</c> and are never opened.
+    /// </summary>
+    private async Task EnqueueChangedAsync(
+        List<string> paths, IngestionRun run, long generation, IngestOptions options, DocumentQueue queue, CancellationToken cancellationToken)
+    {
+        if (paths.Count == 0)
+        {
+            return;
+        }
+
+        var supported = new List<string>(paths.Count);
+        foreach (var path in paths)
+        {
+            if (extractors.TryResolve(Path.GetFileName(path), out _))
+            {
+                supported.Add(path);
+            }
+            else
+            {
+                run.Skipped(new IngestSkip(path, $"No extractor handles '{Path.GetExtension(path)}' files."));
+            }
+        }
+
+        var ids = supported.ToDictionary(p => p, DocumentIds.FromSource, StringComparer.Ordinal);
+        var known = await registry.GetManyAsync(ids.Values.ToList(), cancellationToken).ConfigureAwait(false);
+        await registry.MarkSeenAsync(known.Keys.ToList(), generation, cancellationToken).ConfigureAwait(false);
+        if (options.UpdateMode == UpdateMode.SkipExisting)
+        {
+            supported.RemoveAll(path =>
+            {
+                var exists = known.TryGetValue(ids[path], out var document) && document.Version > 0;
+                if (exists)
+                {
+                    run.Skipped();
+                }
+
+                return exists;
+            });
+        }
+
+        IReadOnlyDictionary<string, object?>? sourceMetadata = options.Metadata?.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
+        var checks = await fingerprinter.CheckBatchAsync(
+            supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken).ConfigureAwait(false);
+
+        var requests = new List<JobRequest>();
+        foreach (var check in checks)
+        {
+            switch (check.Status)
+            {
+                case FingerprintStatus.Missing:
+                    run.Failed(new IngestFailure(check.Source, "The file was deleted before it could be processed."));
+                    continue;
+                case FingerprintStatus.Failed:
+                    run.Failed(new IngestFailure(check.Source, check.Error ?? "The file could not be checked."));
+                    continue;
+                case FingerprintStatus.Unchanged or FingerprintStatus.Touched when !options.ForceReprocess:
+                    run.Skipped();
+                    continue;
+            }
+
+            var id = ids[check.Source];
+            var exists = known.TryGetValue(id, out var document) && document.Version > 0;
+            if (options.UpdateMode == UpdateMode.AddOnly && exists)
+            {
+                run.Skipped(new IngestSkip(check.Source, "Already indexed; the update mode add_only leaves indexed documents alone."));
+                continue;
+            }
+
+            if (options.UpdateMode == UpdateMode.UpdateOnly && !exists)
+            {
+                run.Skipped(new IngestSkip(check.Source, "Not indexed yet; the update mode update_only adds nothing."));
+                continue;
+            }
+
+            requests.Add(new JobRequest
+            {
+                DocumentId = id,
+                Source = check.Source,
+                Type = exists ? JobType.Update : JobType.Add,
+                Priority = options.Priority,
+                BatchId = run.BatchId,
+                Payload = new IngestionPayload
+                {
+                    Generation = generation,
+                    Force = options.ForceReprocess,
+                    Fingerprint = check.Fingerprint,
+                    Metadata = options.Metadata?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                }.Serialize(),
+            });
+        }
+
+        if (requests.Count > 0)
+        {
+            await queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
+            run.Queued(requests.Count);
+        }
+    }
+
+    /// <summary>Waits until no job of the batch is pending or processing, whichever process runs them.</summary>
+    private async Task WaitForBatchAsync(string batchId, CancellationToken cancellationToken)
+    {
+        while ((await jobs.GetCountsAsync(batchId, cancellationToken).ConfigureAwait(false)).Active > 0)
+        {
+            await Task.Delay(CompletionPollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IngestResult> FinishAsync(IngestionRun run, CancellationToken cancellationToken)
+    {
+        var counts = await jobs.GetCountsAsync(run.BatchId, cancellationToken).ConfigureAwait(false);
+        var failed = counts.Failed == 0
+            ? []
+            : await jobs.ListAsync(new JobQuery { BatchId = run.BatchId, Status = JobStatus.Failed, Limit = IngestionRun.MaxListed }, cancellationToken).ConfigureAwait(false);
+        return run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), counts.Failed, counts.Cancelled);
+    }
+
+    private static async Task StopAsync(Task worker)
+    {
+        try
+        {
+            await worker.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over; stopping the worker is how it ends.
+        }
+    }
+}

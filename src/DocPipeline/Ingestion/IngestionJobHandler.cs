@@ -1,0 +1,201 @@
+using System.Text.Json;
+using DocPipeline.Chunking;
+using DocPipeline.Extraction;
+using DocPipeline.Fingerprints;
+using DocPipeline.Jobs;
+using DocPipeline.Queue;
+using DocPipeline.Registry;
+
+namespace DocPipeline.Ingestion;
+
+/// <summary>
+/// Processes one document job: read the source once (text and SHA-256 together), chunk it, stage the new version
+/// (embedding only chunk texts the cache does not have), publish it to both indexes, commit, and record the
+/// fingerprint last, so a source is only ever marked done when every index holds it.
+/// </summary>
+/// <remarks>
+/// A job resumed after a crash finds the version it staged in its checkpoint and publishes that instead of reading
+/// the source again. Faults in the document itself (unreadable, empty, corrupt) fail the job at once; faults of the
+/// embedder or an index fail the attempt, which the queue retries with backoff.
+/// </remarks>
+internal sealed class IngestionJobHandler(
+    IDocumentRegistry registry,
+    DocumentWriter writer,
+    ExtractorResolver extractors,
+    IChunker chunker,
+    IFingerprintStore fingerprints,
+    IngestionRunRegistry runs,
+    TimeProvider time) : IJobHandler
+{
+    public async Task<string?> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var job = context.Job;
+        try
+        {
+            var outcome = job.Type == JobType.Remove
+                ? await RemoveAsync(job, cancellationToken).ConfigureAwait(false)
+                : await IndexAsync(context, cancellationToken).ConfigureAwait(false);
+            runs.Find(job.BatchId)?.Completed(outcome);
+            return JsonSerializer.Serialize(outcome, IngestionJsonContext.Default.JobOutcome);
+        }
+        catch (PermanentJobFailureException ex)
+        {
+            // The served version (if any) stays; the registry shows why the update failed.
+            await registry.MarkFailedAsync(job.DocumentId, ex.Message, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<JobOutcome> RemoveAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        await writer.RemoveAsync(job.DocumentId, cancellationToken).ConfigureAwait(false);
+        await fingerprints.RemoveAsync(job.Source, cancellationToken).ConfigureAwait(false);
+        return new JobOutcome(JobOutcome.Removed, 0, 0, 0);
+    }
+
+    private async Task<JobOutcome> IndexAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var job = context.Job;
+        var payload = IngestionPayload.Parse(job.Payload);
+        var document = await registry.GetAsync(job.DocumentId, cancellationToken).ConfigureAwait(false);
+        var isNew = document is null or { Version: 0 };
+
+        if (IngestionCheckpoint.Parse(context.Checkpoint) is { } checkpoint &&
+            await writer.LoadStagedAsync(job.DocumentId, checkpoint.StagedVersion, cancellationToken).ConfigureAwait(false) is { } resumed)
+        {
+            var stat = new FileInfo(job.Source);
+            var fingerprint = Fingerprint(job, payload, checkpoint.ContentHash, stat.Exists ? stat.Length : 0, stat.Exists ? stat.LastWriteTimeUtc : default);
+            return await PublishAsync(job, payload, resumed, fingerprint, isNew, cancellationToken).ConfigureAwait(false);
+        }
+
+        var read = await ReadAsync(job, payload, cancellationToken).ConfigureAwait(false);
+        var current = Fingerprint(job, payload, read.ContentHash, read.Size, read.LastWriteTimeUtc);
+        if (!payload.Force && document is { Version: > 0, Status: DocumentStatus.Indexed } &&
+            document.ContentHash == read.ContentHash && document.MetadataHash == read.Content.MetadataHash)
+        {
+            // Same bytes and metadata as the served version (for example a fingerprint lost or a touched file): nothing to write.
+            await fingerprints.UpsertAsync([current], cancellationToken).ConfigureAwait(false);
+            return new JobOutcome(JobOutcome.Unchanged, document.ChunkCount, 0, document.ChunkCount);
+        }
+
+        var staged = await writer.StageAsync(read.Content, document, cancellationToken).ConfigureAwait(false);
+        await context.SaveCheckpointAsync(new IngestionCheckpoint(staged.Version, read.ContentHash).Serialize(), cancellationToken).ConfigureAwait(false);
+        return await PublishAsync(job, payload, staged, current, isNew, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<JobOutcome> PublishAsync(
+        JobRecord job, IngestionPayload payload, StagedDocument staged, SourceFingerprint fingerprint, bool isNew, CancellationToken cancellationToken)
+    {
+        if (!await writer.PublishAsync(staged, payload.Force, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"Version {staged.Version} of '{job.DocumentId}' was no longer staged when it was published; another job changed the document.");
+        }
+
+        // Last: a fingerprint recorded before every index acknowledged would make the next run skip a document that is not there.
+        await fingerprints.UpsertAsync([fingerprint], cancellationToken).ConfigureAwait(false);
+        if (payload.Generation > 0)
+        {
+            await registry.MarkSeenAsync([job.DocumentId], payload.Generation, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new JobOutcome(isNew ? JobOutcome.Added : JobOutcome.Updated, staged.Chunks.Count, staged.Embedded, staged.Reused);
+    }
+
+    private SourceFingerprint Fingerprint(JobRecord job, IngestionPayload payload, string contentHash, long size, DateTime lastWriteTimeUtc)
+    {
+        var seen = payload.Fingerprint;
+        var sameAsSeen = seen is not null && seen.ContentHash == contentHash && seen.Size == size;
+        return new SourceFingerprint
+        {
+            Source = job.Source,
+            Size = size,
+            LastWriteTimeUtc = new DateTimeOffset(DateTime.SpecifyKind(lastWriteTimeUtc, DateTimeKind.Utc)),
+            ContentHash = contentHash,
+            MetadataHash = seen?.MetadataHash,
+            DocumentId = job.DocumentId,
+
+            // The discovery step's time when it saw these bytes; otherwise the file changed since, and now is what we saw.
+            LastSeenAt = sameAsSeen ? seen!.LastSeenAt : time.GetUtcNow(),
+        };
+    }
+
+    private async Task<SourceRead> ReadAsync(JobRecord job, IngestionPayload payload, CancellationToken cancellationToken)
+    {
+        var path = job.Source;
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new PermanentJobFailureException("The file was deleted or moved before it could be processed.");
+        }
+
+        if (!extractors.TryResolve(info.Name, out var match))
+        {
+            throw new PermanentJobFailureException($"No extractor handles '{info.Extension}' files.");
+        }
+
+        if (info.Length == 0)
+        {
+            throw new PermanentJobFailureException("The file is empty (0 bytes).");
+        }
+
+        Stream file;
+        try
+        {
+            file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new PermanentJobFailureException("Permission denied: the file cannot be read.", ex);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PermanentJobFailureException("The file was deleted or moved before it could be processed.", ex);
+        }
+
+        ExtractedDocument extracted;
+        string contentHash;
+        var hashing = new HashingReadStream(file);
+        await using (hashing.ConfigureAwait(false))
+        {
+            extracted = await match.Extractor.ExtractAsync(hashing, match.CreateContext(path, info.Name, info.Length), cancellationToken).ConfigureAwait(false);
+            contentHash = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var chunks = extracted.IsEmpty ? [] : chunker.Chunk(extracted);
+        if (chunks.Count == 0)
+        {
+            throw new PermanentJobFailureException("No text could be extracted (for example a scanned PDF without a text layer).");
+        }
+
+        var metadata = new Dictionary<string, string>(extracted.Metadata, StringComparer.Ordinal)
+        {
+            ["source"] = path,
+            ["file_name"] = info.Name,
+            ["media_type"] = match.MediaType,
+        };
+        foreach (var (key, value) in payload.Metadata ?? [])
+        {
+            metadata[key] = value;
+        }
+
+        var content = new DocumentContent
+        {
+            DocumentId = job.DocumentId,
+            Source = path,
+            ContentHash = contentHash,
+            MetadataHash = DocumentIds.TextHash(MetadataJson.Serialize(metadata)),
+            Metadata = metadata,
+            Chunks = chunks,
+        };
+        return new SourceRead(content, contentHash, info.Length, info.LastWriteTimeUtc);
+    }
+
+    private sealed record SourceRead(DocumentContent Content, string ContentHash, long Size, DateTime LastWriteTimeUtc);
+}
