@@ -1,7 +1,10 @@
+using DocPipeline.Chunking;
 using DocPipeline.Configuration;
+using DocPipeline.Embeddings;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.Tokenizers;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +36,11 @@ public static class DocPipelineServiceCollectionExtensions
         // --- indexes ---
 
         // --- extraction, chunking, embedding ---
+
+        // chunking, embedding
+        services.TryAddKeyedSingleton<Tokenizer>(TokenAwareChunker.TokenizerServiceKey, static (_, _) => BertUncasedTokenizer.Create());
+        services.TryAddSingleton<IChunker, TokenAwareChunker>();
+        services.TryAddSingleton<BatchingEmbeddingGenerator>();
 
         // --- ingestion and search ---
 
