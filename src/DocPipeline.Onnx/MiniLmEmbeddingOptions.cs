@@ -10,9 +10,10 @@ public sealed class MiniLmEmbeddingOptions
     public const int MaxBatchSize = 1024;
 
     /// <summary>
-    /// Gets or sets how many texts the model encodes in one run. Inputs of one run are padded to the longest, so
-    /// larger batches pay off for texts of similar length (chunks), and cost memory and latency.
+    /// Gets or sets how many texts the model encodes in one run. Inputs of one run are padded to the longest. On a
+    /// 2-core machine, runs of 1 to 16 chunks of ~200 word pieces were fastest and 32 or 64 were 2 to 3 times slower
+    /// (benchmarks/results/chunking-embedding.md); measure on your hardware before raising it.
     /// </summary>
-    /// <value>The default value is 32.</value>
-    public int BatchSize { get; set; } = 32;
+    /// <value>The default value is 16.</value>
+    public int BatchSize { get; set; } = 16;
 }
