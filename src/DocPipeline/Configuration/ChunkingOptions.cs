@@ -12,7 +12,8 @@ public sealed class ChunkingOptions
 
     /// <summary>
     /// Gets or sets the hard limit of a chunk, special tokens included; no chunk is ever longer. It must not exceed the
-    /// embedder's input limit (the local MiniLM model silently ignores everything past 256 word pieces).
+    /// embedder's input limit (the local MiniLM generator reads at most 256 word pieces, <c>[CLS]</c> and <c>[SEP]</c>
+    /// included, and ignores the rest). The chunker reserves 2 special tokens and never counts more than this.
     /// </summary>
     /// <value>The default value is 256.</value>
     [Range(16, 8192)]

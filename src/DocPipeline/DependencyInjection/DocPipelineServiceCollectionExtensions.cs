@@ -1,3 +1,4 @@
+using DocPipeline.Chunking;
 using DocPipeline.Configuration;
 using DocPipeline.Embeddings;
 using DocPipeline.Extraction;
@@ -12,6 +13,7 @@ using DocPipeline.Search;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.Tokenizers;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -60,6 +62,11 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentExtractor, PdfExtractor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentExtractor, DocxExtractor>());
         services.TryAddSingleton<ExtractorResolver>();
+
+        // chunking, embedding
+        services.TryAddKeyedSingleton<Tokenizer>(TokenAwareChunker.TokenizerServiceKey, static (_, _) => BertUncasedTokenizer.Create());
+        services.TryAddSingleton<IChunker, TokenAwareChunker>();
+        services.TryAddSingleton<BatchingEmbeddingGenerator>();
 
         // --- ingestion and search ---
         services.TryAddSingleton<EmbeddingService>();
