@@ -7,7 +7,8 @@ namespace DocPipeline.Embeddings;
 /// The pipeline's access to the embedding generator: knows the model key the embedding cache is keyed by, and makes
 /// sure a data folder is only ever used with the embedder it was built with.
 /// </summary>
-internal sealed class EmbeddingService(IEmbeddingGenerator<string, Embedding<float>> generator, IDocumentRegistry registry)
+/// <remarks>Calls go through the <see cref="BatchingEmbeddingGenerator"/>, so concurrent jobs share embedder calls.</remarks>
+internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, IDocumentRegistry registry)
 {
     internal const string EmbedderSettingKey = RegistrySettings.Embedder;
 

@@ -1,0 +1,45 @@
+using DocPipeline.Embeddings;
+using Microsoft.Extensions.AI;
+
+namespace DocPipeline.Tests.Ingestion;
+
+/// <summary>
+/// The hashing embedder with a counter of the texts it was asked to embed, and an optional fault: the one thing these
+/// tests cannot have for real is an embedder that fails on demand.
+/// </summary>
+internal sealed class CountingEmbeddingGenerator(int dimensions = HashingEmbeddingGenerator.DefaultDimensions) : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private readonly HashingEmbeddingGenerator _inner = new(dimensions);
+    private int _texts;
+    private int _calls;
+
+    public int Texts => Volatile.Read(ref _texts);
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>Gets or sets a fault thrown by every call while set.</summary>
+    public Exception? FailWith { get; set; }
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _texts, 0);
+        Interlocked.Exchange(ref _calls, 0);
+    }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = values.ToList();
+        Interlocked.Increment(ref _calls);
+        if (FailWith is { } fault)
+        {
+            throw fault;
+        }
+
+        Interlocked.Add(ref _texts, list.Count);
+        return _inner.GenerateAsync(list, options, cancellationToken);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => _inner.GetService(serviceType, serviceKey);
+
+    public void Dispose() => _inner.Dispose();
+}
