@@ -75,8 +75,10 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<IngestionRunRegistry>();
         services.TryAddSingleton<IngestionJobHandler>();
         services.TryAddSingleton<IJobHandler>(static sp => sp.GetRequiredService<IngestionJobHandler>());
+        services.TryAddSingleton<JobBatchProcessor>();
         services.TryAddSingleton<IngestionEngine>();
         services.TryAddSingleton<DocPipeline.IDocPipeline>(static sp => sp.GetRequiredService<IngestionEngine>());
+        services.TryAddSingleton<DocPipeline.Management.IIndexManager, DocPipeline.Management.IndexManager>();
 
         return new DocPipelineBuilder(services);
     }

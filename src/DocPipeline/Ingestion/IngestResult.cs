@@ -33,6 +33,9 @@ public sealed record IngestResult
     /// <summary>Gets the number of chunks whose embedding came from the cache.</summary>
     public long ChunksReused { get; init; }
 
+    /// <summary>Gets why the requested cleanup removed nothing (a full cleanup after a run with failures), or <see langword="null"/>.</summary>
+    public string? CleanupSkipped { get; init; }
+
     /// <summary>Gets how long the run took.</summary>
     public TimeSpan Duration { get; init; }
 }

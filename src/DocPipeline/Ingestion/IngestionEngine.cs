@@ -23,13 +23,13 @@ internal sealed class IngestionEngine(
     FileFingerprinter fingerprinter,
     ExtractorResolver extractors,
     IngestionRunRegistry runs,
+    JobBatchProcessor batches,
     DocumentSearcher searcher,
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
     ILoggerFactory? loggerFactory = null) : IDocPipeline
 {
     private const int DiscoveryBatchSize = FileFingerprinter.BatchSize;
-    private static readonly TimeSpan CompletionPollInterval = TimeSpan.FromMilliseconds(50);
 
     public async Task<IngestResult> IngestAsync(IEnumerable<string> sources, IngestOptions options, CancellationToken cancellationToken = default)
     {
@@ -38,39 +38,38 @@ internal sealed class IngestionEngine(
         var generation = await registry.BeginRunAsync(cancellationToken).ConfigureAwait(false);
         var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time);
         runs.Add(run);
-        using var processing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = CreateQueue(options.MaxConcurrent);
-        var worker = queue.RunAsync(processing.Token);
         try
         {
             var discovery = new SourceDiscovery([DataDirectory]);
-            var batch = new List<string>(DiscoveryBatchSize);
-            await foreach (var item in discovery.ExpandAsync(sources, cancellationToken).ConfigureAwait(false))
+            await batches.ProcessAsync(run.BatchId, options.MaxConcurrent, async queue =>
             {
-                run.Discovered();
-                if (item.Error is not null)
+                var batch = new List<string>(DiscoveryBatchSize);
+                await foreach (var item in discovery.ExpandAsync(sources, cancellationToken).ConfigureAwait(false))
                 {
-                    run.Failed(new IngestFailure(item.Path, item.Error));
-                    continue;
+                    run.Discovered();
+                    if (item.Error is not null)
+                    {
+                        run.Failed(new IngestFailure(item.Path, item.Error));
+                        continue;
+                    }
+
+                    batch.Add(item.Path);
+                    if (batch.Count == DiscoveryBatchSize)
+                    {
+                        await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
+                    }
                 }
 
-                batch.Add(item.Path);
-                if (batch.Count == DiscoveryBatchSize)
-                {
-                    await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false);
-                    batch.Clear();
-                }
-            }
+                await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false);
+                run.DiscoveryFinished();
+            }, cancellationToken).ConfigureAwait(false);
 
-            await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false);
-            run.DiscoveryFinished();
-            await WaitForBatchAsync(run.BatchId, cancellationToken).ConfigureAwait(false);
-            return await FinishAsync(run, cancellationToken).ConfigureAwait(false);
+            var result = await FinishAsync(run, cancellationToken).ConfigureAwait(false);
+            return await CleanUpAsync(result, run, generation, discovery.Scope, options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await processing.CancelAsync().ConfigureAwait(false);
-            await StopAsync(worker).ConfigureAwait(false);
             runs.Remove(run);
         }
     }
@@ -111,11 +110,65 @@ internal sealed class IngestionEngine(
         new(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent);
 
     /// <summary>
+    /// Stale-source cleanup, after the run's own writes finished: removes the documents the run did not see —
+    /// under its folders and globs (<see cref="CleanupMode.Scoped"/>) or anywhere (<see cref="CleanupMode.Full"/>).
+    /// A full cleanup after a run with failures deletes nothing unless forced: a source that failed to read is not
+    /// a source that is gone.
+    /// </summary>
+    private async Task<IngestResult> CleanUpAsync(
+        IngestResult result, IngestionRun run, long generation, CleanupScope scope, IngestOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Cleanup == CleanupMode.None)
+        {
+            return result;
+        }
+
+        if (options.Cleanup == CleanupMode.Full && result.Failed > 0 && !options.ForceCleanup)
+        {
+            return result with { CleanupSkipped = $"Full cleanup skipped: the run had {result.Failed} failure(s). Fix them, or force the cleanup." };
+        }
+
+        var removals = new List<JobRequest>();
+        var cleanupBatch = run.BatchId + "-cleanup";
+        await foreach (var document in registry.StreamNotSeenAsync(generation, cancellationToken).ConfigureAwait(false))
+        {
+            if (options.Cleanup == CleanupMode.Full || scope.Contains(document.Source))
+            {
+                removals.Add(new JobRequest
+                {
+                    DocumentId = document.Id,
+                    Source = document.Source,
+                    Type = JobType.Remove,
+                    Priority = options.Priority,
+                    BatchId = cleanupBatch,
+                });
+            }
+        }
+
+        if (removals.Count == 0)
+        {
+            return result;
+        }
+
+        await batches.ProcessAsync(cleanupBatch, options.MaxConcurrent, queue => queue.EnqueueAsync(removals, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var counts = await jobs.GetCountsAsync(cleanupBatch, cancellationToken).ConfigureAwait(false);
+        var failed = counts.Failed == 0
+            ? []
+            : await jobs.ListAsync(new JobQuery { BatchId = cleanupBatch, Status = JobStatus.Failed, Limit = IngestionRun.MaxListed }, cancellationToken).ConfigureAwait(false);
+        return result with
+        {
+            Removed = counts.Completed,
+            Failed = result.Failed + counts.Failed,
+            Failures = result.Failures.Concat(failed.Select(j => new IngestFailure(j.Source, "Cleanup could not remove the document: " + j.Error))).Take(IngestionRun.MaxListed).ToList(),
+        };
+    }
+
+    /// <summary>
     /// One discovery batch: drop unsupported types, then one fingerprint round trip decides which sources are new or
     /// changed; those become jobs. Unchanged sources cost a <c>stat</c> and are never opened.
     /// </summary>
     private async Task EnqueueChangedAsync(
-        List<string> paths, IngestionRun run, long generation, IngestOptions options, DocumentQueue queue, CancellationToken cancellationToken)
+        List<string> paths, IngestionRun run, long generation, IngestOptions options, IDocumentQueue queue, CancellationToken cancellationToken)
     {
         if (paths.Count == 0)
         {
@@ -210,15 +263,6 @@ internal sealed class IngestionEngine(
         }
     }
 
-    /// <summary>Waits until no job of the batch is pending or processing, whichever process runs them.</summary>
-    private async Task WaitForBatchAsync(string batchId, CancellationToken cancellationToken)
-    {
-        while ((await jobs.GetCountsAsync(batchId, cancellationToken).ConfigureAwait(false)).Active > 0)
-        {
-            await Task.Delay(CompletionPollInterval, time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private async Task<IngestResult> FinishAsync(IngestionRun run, CancellationToken cancellationToken)
     {
         var counts = await jobs.GetCountsAsync(run.BatchId, cancellationToken).ConfigureAwait(false);
@@ -226,17 +270,5 @@ internal sealed class IngestionEngine(
             ? []
             : await jobs.ListAsync(new JobQuery { BatchId = run.BatchId, Status = JobStatus.Failed, Limit = IngestionRun.MaxListed }, cancellationToken).ConfigureAwait(false);
         return run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), counts.Failed, counts.Cancelled);
-    }
-
-    private static async Task StopAsync(Task worker)
-    {
-        try
-        {
-            await worker.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The run is over; stopping the worker is how it ends.
-        }
     }
 }

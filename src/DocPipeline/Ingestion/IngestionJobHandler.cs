@@ -59,14 +59,13 @@ internal sealed class IngestionJobHandler(
         var job = context.Job;
         var payload = IngestionPayload.Parse(job.Payload);
         var document = await registry.GetAsync(job.DocumentId, cancellationToken).ConfigureAwait(false);
-        var isNew = document is null or { Version: 0 };
 
         if (IngestionCheckpoint.Parse(context.Checkpoint) is { } checkpoint &&
             await writer.LoadStagedAsync(job.DocumentId, checkpoint.StagedVersion, cancellationToken).ConfigureAwait(false) is { } resumed)
         {
             var stat = new FileInfo(job.Source);
             var fingerprint = Fingerprint(job, payload, checkpoint.ContentHash, stat.Exists ? stat.Length : 0, stat.Exists ? stat.LastWriteTimeUtc : default);
-            return await PublishAsync(job, payload, resumed, fingerprint, isNew, cancellationToken).ConfigureAwait(false);
+            return await PublishAsync(job, payload, resumed, fingerprint, document, cancellationToken).ConfigureAwait(false);
         }
 
         var read = await ReadAsync(job, payload, cancellationToken).ConfigureAwait(false);
@@ -81,12 +80,13 @@ internal sealed class IngestionJobHandler(
 
         var staged = await writer.StageAsync(read.Content, document, cancellationToken).ConfigureAwait(false);
         await context.SaveCheckpointAsync(new IngestionCheckpoint(staged.Version, read.ContentHash).Serialize(), cancellationToken).ConfigureAwait(false);
-        return await PublishAsync(job, payload, staged, current, isNew, cancellationToken).ConfigureAwait(false);
+        return await PublishAsync(job, payload, staged, current, document, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JobOutcome> PublishAsync(
-        JobRecord job, IngestionPayload payload, StagedDocument staged, SourceFingerprint fingerprint, bool isNew, CancellationToken cancellationToken)
+        JobRecord job, IngestionPayload payload, StagedDocument staged, SourceFingerprint fingerprint, DocumentRecord? previous, CancellationToken cancellationToken)
     {
+        var isNew = previous is null or { Version: 0 };
         if (!await writer.PublishAsync(staged, payload.Force, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"Version {staged.Version} of '{job.DocumentId}' was no longer staged when it was published; another job changed the document.");
@@ -94,6 +94,11 @@ internal sealed class IngestionJobHandler(
 
         // Last: a fingerprint recorded before every index acknowledged would make the next run skip a document that is not there.
         await fingerprints.UpsertAsync([fingerprint], cancellationToken).ConfigureAwait(false);
+        if (previous is { Version: > 0 } && !string.Equals(previous.Source, job.Source, StringComparison.Ordinal))
+        {
+            // The document moved to another source (an update from another file): the old source no longer feeds it.
+            await fingerprints.RemoveAsync(previous.Source, cancellationToken).ConfigureAwait(false);
+        }
         if (payload.Generation > 0)
         {
             await registry.MarkSeenAsync([job.DocumentId], payload.Generation, cancellationToken).ConfigureAwait(false);

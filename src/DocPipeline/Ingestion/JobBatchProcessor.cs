@@ -1,0 +1,68 @@
+using DocPipeline.Configuration;
+using DocPipeline.Jobs;
+using DocPipeline.Queue;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DocPipeline.Ingestion;
+
+/// <summary>
+/// Runs one batch of jobs to the end: a <see cref="DocumentQueue"/> processes jobs while the caller enqueues them,
+/// and the batch is over when the job store has no pending or processing job of it left, whichever process ran them
+/// and however many attempts they took.
+/// </summary>
+internal sealed class JobBatchProcessor(
+    IJobStore jobs,
+    IJobHandler handler,
+    IOptions<DocPipelineOptions> options,
+    TimeProvider time,
+    ILoggerFactory? loggerFactory = null)
+{
+    private static readonly TimeSpan CompletionPollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Processes the batch <paramref name="batchId"/>: starts a queue with <paramref name="maxConcurrent"/> slots,
+    /// lets <paramref name="enqueue"/> add the batch's jobs (processing starts with the first), and returns when
+    /// every job of the batch has finished.
+    /// </summary>
+    public async Task ProcessAsync(string batchId, int? maxConcurrent, Func<IDocumentQueue, Task> enqueue, CancellationToken cancellationToken)
+    {
+        using var processing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queue = new DocumentQueue(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent);
+        var worker = queue.RunAsync(processing.Token);
+        try
+        {
+            await enqueue(queue).ConfigureAwait(false);
+            var finished = WaitForBatchAsync(batchId, processing.Token);
+
+            // A queue that fails (its store is gone) must end the wait instead of leaving it polling forever.
+            if (await Task.WhenAny(finished, worker).ConfigureAwait(false) == worker)
+            {
+                await worker.ConfigureAwait(false);
+                throw new InvalidOperationException("The document queue stopped before the batch finished.");
+            }
+
+            await finished.ConfigureAwait(false);
+        }
+        finally
+        {
+            await processing.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await worker.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping the queue is how a batch ends.
+            }
+        }
+    }
+
+    private async Task WaitForBatchAsync(string batchId, CancellationToken cancellationToken)
+    {
+        while ((await jobs.GetCountsAsync(batchId, cancellationToken).ConfigureAwait(false)).Active > 0)
+        {
+            await Task.Delay(CompletionPollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
