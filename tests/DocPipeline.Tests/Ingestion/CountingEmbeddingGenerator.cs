@@ -17,8 +17,11 @@ internal sealed class CountingEmbeddingGenerator(int dimensions = HashingEmbeddi
 
     public int Calls => Volatile.Read(ref _calls);
 
-    /// <summary>Gets or sets a fault thrown by every call while set.</summary>
+    /// <summary>Gets or sets a fault thrown by calls while set (by the next <see cref="FailCalls"/> calls only, when that is positive).</summary>
     public Exception? FailWith { get; set; }
+
+    /// <summary>Gets or sets how many calls fail with <see cref="FailWith"/>; 0 means every call while it is set.</summary>
+    public int FailCalls { get; set; }
 
     public void Reset()
     {
@@ -32,6 +35,11 @@ internal sealed class CountingEmbeddingGenerator(int dimensions = HashingEmbeddi
         Interlocked.Increment(ref _calls);
         if (FailWith is { } fault)
         {
+            if (FailCalls > 0 && --FailCalls == 0)
+            {
+                FailWith = null;
+            }
+
             throw fault;
         }
 

@@ -232,6 +232,28 @@ public sealed class IngestionEngineTests : IDisposable
         Assert.True(forced.ChunksReused >= 3);
     }
 
+    [Fact]
+    public async Task IngestAsync_MetadataChangedOnly_RewritesBothIndexesWithoutEmbedding()
+    {
+        WriteCorpus();
+        await using var pipeline = new TestPipeline(_directory);
+        await pipeline.IngestAsync(new IngestOptions { Metadata = new Dictionary<string, string> { ["team"] = "red" } }, _directory.File("docs"));
+        var id = DocumentIds.FromSource(_directory.File("docs/bread.md"));
+        var before = await pipeline.Get<IDocumentRegistry>().GetAsync(id);
+        pipeline.Embedder.Reset();
+
+        var result = await pipeline.IngestAsync(new IngestOptions { Metadata = new Dictionary<string, string> { ["team"] = "blue" } }, _directory.File("docs"));
+
+        Assert.Equal(3, result.Updated);
+        Assert.Equal(0, pipeline.Embedder.Texts);
+        var after = await pipeline.Get<IDocumentRegistry>().GetAsync(id);
+        Assert.Equal("blue", after!.Metadata["team"]);
+        var chunks = await pipeline.Get<IDocumentRegistry>().GetChunksAsync(id, after.Version);
+        Assert.All(chunks, c => Assert.Equal(("blue", after.Version), (c.Metadata["team"], c.Revision)));
+        Assert.True(after.Version > before!.Version);
+        await CrashSafeUpdateTests.AssertIndexesHoldExactlyTheCommittedVersionAsync(pipeline, id);
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private void WriteCorpus()

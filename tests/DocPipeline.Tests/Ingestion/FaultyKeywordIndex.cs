@@ -1,0 +1,30 @@
+using DocPipeline.Indexing;
+
+namespace DocPipeline.Tests.Ingestion;
+
+/// <summary>The real keyword index, failing where the injector says.</summary>
+internal sealed class FaultyKeywordIndex(IKeywordIndex inner, FaultInjector faults) : IKeywordIndex, IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Disposal.DisposeAsync(inner);
+
+    public string Name => inner.Name;
+
+    public async Task UpsertAsync(IReadOnlyList<KeywordRecord> records, CancellationToken cancellationToken = default)
+    {
+        await faults.HitAsync(FaultPoint.BeforeKeywordWrite);
+        await inner.UpsertAsync(records, cancellationToken);
+        await faults.HitAsync(FaultPoint.AfterKeywordWrite);
+    }
+
+    public Task<IReadOnlyList<IndexHit>> SearchAsync(string query, int topK, CancellationToken cancellationToken = default) => inner.SearchAsync(query, topK, cancellationToken);
+
+    public Task DeleteChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default) => inner.DeleteChunksAsync(chunkIds, cancellationToken);
+
+    public Task DeleteDocumentsAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default) => inner.DeleteDocumentsAsync(documentIds, cancellationToken);
+
+    public IAsyncEnumerable<IndexEntry> ListEntriesAsync(CancellationToken cancellationToken = default) => inner.ListEntriesAsync(cancellationToken);
+
+    public Task<IndexStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default) => inner.GetStatisticsAsync(cancellationToken);
+
+    public Task ClearAsync(CancellationToken cancellationToken = default) => inner.ClearAsync(cancellationToken);
+}
