@@ -11,6 +11,7 @@ using DocPipeline.Queue;
 using DocPipeline.Registry;
 using DocPipeline.Search;
 using DocPipeline.Storage;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
@@ -20,6 +21,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers DocPipeline in a service collection.</summary>
 public static class DocPipelineServiceCollectionExtensions
 {
+    /// <summary>
+    /// DocPipeline does not pick an embedder itself (the local model is a 90 MB package of its own); this says how to
+    /// register one, instead of a dependency-injection error on the first ingest.
+    /// </summary>
+    internal const string NoEmbedderMessage =
+        "No embedding generator is registered. Call .UseMiniLmEmbeddings() (package DocPipeline.Onnx: a local model, no network), " +
+        "register any Microsoft.Extensions.AI generator with services.AddEmbeddingGenerator(...), or call .UseHashingEmbeddings() for tests.";
+
     /// <summary>
     /// Registers a durable, single-machine DocPipeline: every slot gets an embedded default that keeps its files
     /// under <see cref="DocPipelineOptions.DataDirectory"/>. Options bind from the <c>DocPipeline</c> configuration
@@ -66,7 +75,9 @@ public static class DocPipelineServiceCollectionExtensions
         // chunking, embedding
         services.TryAddKeyedSingleton<Tokenizer>(TokenAwareChunker.TokenizerServiceKey, static (_, _) => BertUncasedTokenizer.Create());
         services.TryAddSingleton<IChunker, TokenAwareChunker>();
-        services.TryAddSingleton<BatchingEmbeddingGenerator>();
+        services.TryAddSingleton(static sp => new BatchingEmbeddingGenerator(
+            sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>() ?? throw new InvalidOperationException(NoEmbedderMessage),
+            sp.GetRequiredService<IOptions<DocPipelineOptions>>()));
 
         // --- ingestion and search ---
         services.TryAddSingleton<EmbeddingService>();

@@ -254,6 +254,19 @@ public sealed class IngestionEngineTests : IDisposable
         await CrashSafeUpdateTests.AssertIndexesHoldExactlyTheCommittedVersionAsync(pipeline, id);
     }
 
+    [Fact]
+    public async Task IngestAsync_NoEmbedderRegistered_SaysHowToRegisterOne()
+    {
+        WriteCorpus();
+        var services = new ServiceCollection();
+        services.AddDocPipeline(o => o.DataDirectory = _directory.File("data"));
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IDocPipeline>());
+
+        Assert.Contains("UseMiniLmEmbeddings", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private void WriteCorpus()
