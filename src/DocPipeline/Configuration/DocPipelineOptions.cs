@@ -25,7 +25,7 @@ public sealed class DocPipelineOptions
     /// <summary>Gets the index consistency, backup and rebuild options (<c>DocPipeline:IndexManagement</c>).</summary>
     public IndexManagementOptions IndexManagement { get; } = new();
 
-    /// <summary>Gets the metrics, tracing and health options (<c>DocPipeline:Monitoring</c>).</summary>
+    /// <summary>Gets the health check options (<c>DocPipeline:Monitoring</c>).</summary>
     public MonitoringOptions Monitoring { get; } = new();
 
     /// <summary>Gets the chunker options (<c>DocPipeline:Chunking</c>).</summary>

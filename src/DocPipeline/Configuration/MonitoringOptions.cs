@@ -2,17 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace DocPipeline.Configuration;
 
-/// <summary>Options of metrics, tracing and health checks (<c>DocPipeline:Monitoring</c>).</summary>
+/// <summary>Options of the health check (<c>DocPipeline:Monitoring</c>).</summary>
+/// <remarks>
+/// Metrics and traces cost nothing until a listener subscribes: add the meter and the activity source named
+/// <c>DocPipeline</c> to your telemetry (for example OpenTelemetry's <c>AddMeter("DocPipeline")</c>).
+/// </remarks>
 public sealed class MonitoringOptions
 {
-    /// <summary>Gets or sets a value indicating whether the <c>DocPipeline</c> meter records metrics.</summary>
-    /// <value>The default value is <see langword="true"/>.</value>
-    public bool EnableMetrics { get; set; } = true;
-
-    /// <summary>Gets or sets a value indicating whether the <c>DocPipeline</c> activity source records traces.</summary>
-    /// <value>The default value is <see langword="true"/>.</value>
-    public bool EnableTracing { get; set; } = true;
-
     /// <summary>Gets or sets how many failed jobs make the health check report <c>Degraded</c>.</summary>
     /// <value>The default value is 1.</value>
     [Range(1, int.MaxValue)]

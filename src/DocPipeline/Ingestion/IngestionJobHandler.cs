@@ -37,6 +37,7 @@ internal sealed class IngestionJobHandler(
                 ? await RemoveAsync(job, cancellationToken).ConfigureAwait(false)
                 : await IndexAsync(context, cancellationToken).ConfigureAwait(false);
             runs.Find(job.BatchId)?.Completed(outcome);
+            IngestionInstruments.Record(outcome);
             return JsonSerializer.Serialize(outcome, IngestionJsonContext.Default.JobOutcome);
         }
         catch (PermanentJobFailureException ex)
