@@ -50,10 +50,10 @@ internal static class PostgreSqlTestServer
     /// <summary>Drops a test schema and everything in it.</summary>
     public static Task DropSchemaAsync(string schema) => ScalarAsync($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE;");
 
-    /// <summary>Ends every server backend opened under <paramref name="applicationName"/>, as a server restart or an administrator would.</summary>
+    /// <summary>Ends every server backend opened under <paramref name="applicationName"/>, as a server restart or an administrator would, and waits until they are gone.</summary>
     public static async Task<long> TerminateBackendsAsync(string applicationName) =>
         (long)(await ScalarAsync(
-            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = @name AND pid <> pg_backend_pid()) AS t;",
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = @name AND pid <> pg_backend_pid()) AS t;",
             ("name", applicationName)))!;
 
     private static string? Probe()
