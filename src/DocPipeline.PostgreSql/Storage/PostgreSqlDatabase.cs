@@ -25,6 +25,9 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     /// <summary>How many times an operation runs at most when it keeps failing in a way that is safe to retry.</summary>
     internal const int MaxAttempts = 3;
 
+    /// <summary>How many statements each connection keeps prepared, unless the connection string says otherwise.</summary>
+    internal const int AutoPrepared = 32;
+
     private const string SchemaPlaceholder = "{schema}";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -62,6 +65,13 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
         if (string.IsNullOrEmpty(connection.ApplicationName))
         {
             connection.ApplicationName = "DocPipeline";
+        }
+
+        // The claim is one large statement whose planning costs more than running it: prepare the hot statements on
+        // each connection, unless the connection string decides (for example Max Auto Prepare=0 behind an old PgBouncer).
+        if (!options.ConnectionString!.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.MaxAutoPrepare = AutoPrepared;
         }
 
         _dataSource = builder.Build();
