@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 // Usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job>
 // One worker process of a deployment that shares a PostgreSQL queue: the real ingestion handler, the job store,
 // fingerprints, registry and keyword index in PostgreSQL, the hashing embedder and an in-memory vector index (nothing
-// shared exists for vectors here). Short leases, so a killed worker's jobs are taken over within seconds.
+// shared exists for vectors here). Short leases (5 s), so a killed worker's jobs are taken over within seconds.
 // Prints "ready" once every table exists, runs the queue until a line "stop" (or the end of stdin), then "stopped".
 if (args.Length != 4)
 {
@@ -31,7 +31,7 @@ services.AddDocPipeline(options =>
         options.DataDirectory = args[2];
         options.Queue.MaxConcurrent = 4;
         options.Queue.BatchSize = 4;
-        options.Queue.LeaseDuration = TimeSpan.FromSeconds(3);
+        options.Queue.LeaseDuration = TimeSpan.FromSeconds(5);
         options.Queue.HeartbeatInterval = TimeSpan.FromSeconds(1);
         options.Queue.PollInterval = TimeSpan.FromMilliseconds(200);
         options.Queue.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
