@@ -434,9 +434,11 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
 
         if (IsTimeout(exception))
         {
+            // A statement past CommandTimeout, or no free connection in the pool (MaxPoolSize) within the connection timeout.
             return new DocPipelineStorageException(
-                $"The PostgreSQL {description} at {Location} did not finish a statement within {CommandTimeout.TotalSeconds:0.#} s " +
-                $"({PostgreSqlOptions.SectionName}:CommandTimeout); nothing was changed: {exception.Message}",
+                $"The PostgreSQL {description} at {Location} timed out (statements may run {CommandTimeout.TotalSeconds:0.#} s, " +
+                $"{PostgreSqlOptions.SectionName}:CommandTimeout; connections per process are capped by {PostgreSqlOptions.SectionName}:MaxPoolSize); " +
+                $"nothing was changed: {exception.Message}",
                 exception);
         }
 

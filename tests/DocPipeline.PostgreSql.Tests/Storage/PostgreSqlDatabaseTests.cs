@@ -115,6 +115,32 @@ public sealed class PostgreSqlDatabaseTests : IAsyncLifetime
         Assert.Contains(logger.Messages, m => m.Contains("opened a new one and tried again", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AnyCall_RowHeldLongerThanTheCommandTimeout_StorageErrorSaysItTimedOutAndNothingChanged()
+    {
+        await using var database = new PostgreSqlDatabase(_schema.Options(o => o.CommandTimeout = TimeSpan.FromSeconds(1)), logger: null);
+        var store = new PostgreSqlJobStore(database, new JobStoreSettings(), TimeProvider.System);
+        await store.CreateAsync([new JobRequest { DocumentId = "a", Source = "a.txt" }]);
+        var lease = Assert.Single(await store.ClaimAsync(new JobClaimRequest { Owner = "w1", LeaseDuration = TimeSpan.FromMinutes(5) }));
+
+        // Another session holds the job's row, as a long transaction elsewhere would.
+        await using var other = new NpgsqlConnection(PostgreSqlTestServer.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM \"{_schema.Name}\".jobs WHERE id = @id FOR UPDATE;", other, transaction))
+        {
+            hold.Parameters.AddWithValue("id", lease.JobId);
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<DocPipelineStorageException>(() => store.CompleteAsync(lease));
+        await transaction.RollbackAsync();
+
+        Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DocPipeline:PostgreSql:CommandTimeout", error.Message, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.Processing, (await store.GetAsync(lease.JobId))!.Status);
+    }
+
     /// <summary>A local port nothing listens on.</summary>
     private static int ClosedPort()
     {
