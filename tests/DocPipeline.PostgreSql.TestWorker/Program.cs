@@ -2,6 +2,7 @@ using System.Globalization;
 using DocPipeline.Fingerprints;
 using DocPipeline.Indexing;
 using DocPipeline.Jobs;
+using DocPipeline.PostgreSql.TestWorker;
 using DocPipeline.Queue;
 using DocPipeline.Registry;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,14 +73,3 @@ await stop.CancelAsync();
 await run;
 Console.WriteLine("stopped");
 return 0;
-
-/// <summary>Runs the real handler, then waits a little longer.</summary>
-internal sealed class SlowHandler(IJobHandler inner, TimeSpan delay) : IJobHandler
-{
-    public async Task<string?> HandleAsync(JobContext context, CancellationToken cancellationToken)
-    {
-        var result = await inner.HandleAsync(context, cancellationToken);
-        await Task.Delay(delay, cancellationToken);
-        return result;
-    }
-}
