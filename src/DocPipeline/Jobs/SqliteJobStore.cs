@@ -3,6 +3,7 @@ using DocPipeline.Configuration;
 using DocPipeline.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using static DocPipeline.Jobs.JobStoreWords;
 
 namespace DocPipeline.Jobs;
 
@@ -395,42 +396,6 @@ internal sealed class SqliteJobStore : IJobStore
         WriteAsync(session => session.Execute(
             "DELETE FROM jobs WHERE finished_at < $cutoff;",
             ("$cutoff", JobTime.ToUnixMs(finishedBefore))), cancellationToken);
-
-    private static string StatusName(JobStatus status) => status switch
-    {
-        JobStatus.Pending => "pending",
-        JobStatus.Processing => "processing",
-        JobStatus.Completed => "completed",
-        JobStatus.Failed => "failed",
-        JobStatus.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown job status."),
-    };
-
-    private static JobStatus ParseStatus(string value) => value switch
-    {
-        "pending" => JobStatus.Pending,
-        "processing" => JobStatus.Processing,
-        "completed" => JobStatus.Completed,
-        "failed" => JobStatus.Failed,
-        "cancelled" => JobStatus.Cancelled,
-        _ => throw new DocPipelineStorageException($"The job store holds a job with the unknown status '{value}'."),
-    };
-
-    private static string TypeName(JobType type) => type switch
-    {
-        JobType.Add => "add",
-        JobType.Update => "update",
-        JobType.Remove => "remove",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown job type."),
-    };
-
-    private static JobType ParseType(string value) => value switch
-    {
-        "add" => JobType.Add,
-        "update" => JobType.Update,
-        "remove" => JobType.Remove,
-        _ => throw new DocPipelineStorageException($"The job store holds a job with the unknown type '{value}'."),
-    };
 
     private static void AddOptional(SqliteCommand command, string name, object? value)
     {

@@ -1,0 +1,75 @@
+using System.Globalization;
+using DocPipeline.Fingerprints;
+using DocPipeline.Indexing;
+using DocPipeline.Jobs;
+using DocPipeline.PostgreSql.TestWorker;
+using DocPipeline.Queue;
+using DocPipeline.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+// Usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job>
+// One worker process of a deployment that shares a PostgreSQL queue: the real ingestion handler, the job store,
+// fingerprints, registry and keyword index in PostgreSQL, the hashing embedder and an in-memory vector index (nothing
+// shared exists for vectors here). Short leases (5 s), so a killed worker's jobs are taken over within seconds.
+// Prints "ready" once every table exists, runs the queue until a line "stop" (or the end of stdin), then "stopped".
+if (args.Length != 4)
+{
+    Console.Error.WriteLine("usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job>");
+    return 2;
+}
+
+var extraDelay = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture));
+var services = new ServiceCollection();
+
+// Logs go to stderr (the test collects it); stdout carries only "ready" and "stopped".
+services.AddLogging(logging => logging
+    .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+    .SetMinimumLevel(LogLevel.Warning));
+services.AddDocPipeline(options =>
+    {
+        options.DataDirectory = args[2];
+        options.Queue.MaxConcurrent = 4;
+        options.Queue.BatchSize = 4;
+        options.Queue.LeaseDuration = TimeSpan.FromSeconds(5);
+        options.Queue.HeartbeatInterval = TimeSpan.FromSeconds(1);
+        options.Queue.PollInterval = TimeSpan.FromMilliseconds(200);
+        options.Queue.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
+        options.Queue.RetryMaxDelay = TimeSpan.FromSeconds(1);
+    })
+    .UsePostgreSql(options =>
+    {
+        options.ConnectionString = args[0];
+        options.Schema = args[1];
+    })
+    .UsePostgreSqlKeywordIndex()
+    .UseHashingEmbeddings()
+    .UseInMemoryVectorIndex();
+
+if (extraDelay > TimeSpan.Zero)
+{
+    // A slower worker: the same handler, then a pause, so it always has jobs in flight when it is killed.
+    var handler = services.Last(d => d.ServiceType == typeof(IJobHandler));
+    services.Replace(ServiceDescriptor.Singleton<IJobHandler>(sp => new SlowHandler((IJobHandler)handler.ImplementationFactory!(sp), extraDelay)));
+}
+
+await using var provider = services.BuildServiceProvider();
+
+// Touch every store, so that the tables exist (several processes migrate at once) before the test enqueues.
+await provider.GetRequiredService<IJobStore>().GetCountsAsync();
+await provider.GetRequiredService<IFingerprintStore>().CountAsync();
+await provider.GetRequiredService<IDocumentRegistry>().GetStatisticsAsync();
+await provider.GetRequiredService<IKeywordIndex>().GetStatisticsAsync();
+Console.WriteLine("ready");
+
+using var stop = new CancellationTokenSource();
+var run = provider.GetRequiredService<IDocumentQueue>().RunAsync(stop.Token);
+while (await Console.In.ReadLineAsync() is { } line && line != "stop")
+{
+}
+
+await stop.CancelAsync();
+await run;
+Console.WriteLine("stopped");
+return 0;
