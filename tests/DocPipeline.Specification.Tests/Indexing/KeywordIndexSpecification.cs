@@ -9,10 +9,20 @@ namespace DocPipeline.Specification.Tests.Indexing;
 /// </summary>
 public abstract class KeywordIndexSpecification : IAsyncLifetime
 {
+    private readonly Lock _indexLock = new();
     private IKeywordIndex? _index;
 
-    /// <summary>Gets the index under test, created on first use and disposed after the test.</summary>
-    protected IKeywordIndex Index => _index ??= CreateIndex();
+    /// <summary>Gets the index under test, created on first use (once, even when concurrent tasks ask first) and disposed after the test.</summary>
+    protected IKeywordIndex Index
+    {
+        get
+        {
+            lock (_indexLock)
+            {
+                return _index ??= CreateIndex();
+            }
+        }
+    }
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
