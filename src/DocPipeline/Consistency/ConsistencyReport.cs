@@ -1,7 +1,7 @@
 namespace DocPipeline.Consistency;
 
 /// <summary>The result of comparing every index with the registry, the source of truth.</summary>
-public sealed class ConsistencyReport
+public sealed record ConsistencyReport
 {
     /// <summary>The most document ids a report lists (per index, and in <see cref="Documents"/>); the counts are always complete.</summary>
     public const int MaxListedDocuments = 1000;

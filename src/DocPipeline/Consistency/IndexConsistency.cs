@@ -1,7 +1,7 @@
 namespace DocPipeline.Consistency;
 
 /// <summary>How one index compares with the registry.</summary>
-public sealed class IndexConsistency
+public sealed record IndexConsistency
 {
     /// <summary>Gets the index name (<c>vector</c> or <c>keyword</c>).</summary>
     public required string Name { get; init; }

@@ -9,15 +9,16 @@ namespace DocPipeline.Consistency;
 /// </summary>
 internal static class ReadAhead
 {
-    private const int BatchSize = 2048;
-    private const int Capacity = 8;
+    /// <summary>Wraps <paramref name="source"/> so it is read ahead of the consumer, in batches of 2,048 items, up to 8 batches ahead.</summary>
+    public static IAsyncEnumerable<T> ReadAheadAsync<T>(this IAsyncEnumerable<T> source, CancellationToken cancellationToken = default) =>
+        source.ReadAheadAsync(batchSize: 2048, capacity: 8, cancellationToken);
 
-    /// <summary>Wraps <paramref name="source"/> so it is read ahead of the consumer.</summary>
-    public static async IAsyncEnumerable<T> ReadAheadAsync<T>(this IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Wraps <paramref name="source"/> so it is read ahead of the consumer, at most <paramref name="capacity"/> batches of <paramref name="batchSize"/> items ahead.</summary>
+    public static async IAsyncEnumerable<T> ReadAheadAsync<T>(this IAsyncEnumerable<T> source, int batchSize, int capacity, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<T[]>(new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(() => ProduceAsync(source, channel.Writer, stop.Token), CancellationToken.None);
+        var channel = Channel.CreateBounded<T[]>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(() => ProduceAsync(source, channel.Writer, batchSize, stop.Token), CancellationToken.None);
         try
         {
             while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -52,15 +53,15 @@ internal static class ReadAhead
         }
     }
 
-    private static async Task ProduceAsync<T>(IAsyncEnumerable<T> source, ChannelWriter<T[]> writer, CancellationToken cancellationToken)
+    private static async Task ProduceAsync<T>(IAsyncEnumerable<T> source, ChannelWriter<T[]> writer, int batchSize, CancellationToken cancellationToken)
     {
         try
         {
-            var batch = new List<T>(BatchSize);
+            var batch = new List<T>(batchSize);
             await foreach (var item in source.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 batch.Add(item);
-                if (batch.Count == BatchSize)
+                if (batch.Count == batchSize)
                 {
                     await writer.WriteAsync([.. batch], cancellationToken).ConfigureAwait(false);
                     batch.Clear();

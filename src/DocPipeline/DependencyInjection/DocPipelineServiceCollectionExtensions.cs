@@ -1,5 +1,6 @@
 using DocPipeline.Chunking;
 using DocPipeline.Configuration;
+using DocPipeline.Consistency;
 using DocPipeline.Embeddings;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
@@ -12,6 +13,7 @@ using DocPipeline.Registry;
 using DocPipeline.Search;
 using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
 
@@ -77,6 +79,15 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<IJobHandler>(static sp => sp.GetRequiredService<IngestionJobHandler>());
         services.TryAddSingleton<IngestionEngine>();
         services.TryAddSingleton<DocPipeline.IDocPipeline>(static sp => sp.GetRequiredService<IngestionEngine>());
+
+        // --- consistency ---
+        services.TryAddSingleton<IndexMaintenance>();
+        services.TryAddSingleton<IIndexMaintenance>(static sp => sp.GetRequiredService<IndexMaintenance>());
+        services.TryAddSingleton<IndexStartupCheck>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IndexStartupService>());
+        // Without a host, the index startup check runs before the pipeline's first ingest, resume or search.
+        services.Replace(ServiceDescriptor.Singleton<DocPipeline.IDocPipeline>(static sp =>
+            new IndexCheckedPipeline(sp.GetRequiredService<IngestionEngine>(), sp.GetRequiredService<IndexStartupCheck>())));
 
         return new DocPipelineBuilder(services);
     }
