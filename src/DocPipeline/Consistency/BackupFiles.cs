@@ -99,32 +99,6 @@ internal static class BackupFiles
         }
     }
 
-    /// <summary>Reads a manifest, or explains why it cannot be read.</summary>
-    public static BackupManifest ParseManifest(Stream stream, string source)
-    {
-        BackupManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize(stream, BackupJsonContext.Default.BackupManifest);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidBackupException($"The backup '{source}' has an unreadable {BackupLayout.ManifestName}: {ex.Message}", ex);
-        }
-
-        if (manifest is null || !string.Equals(manifest.Format, BackupManifest.FormatName, StringComparison.Ordinal))
-        {
-            throw new InvalidBackupException($"'{source}' is not a DocPipeline backup: its {BackupLayout.ManifestName} does not say format '{BackupManifest.FormatName}'.");
-        }
-
-        if (manifest.Version != BackupManifest.CurrentVersion)
-        {
-            throw new InvalidBackupException($"The backup '{source}' has format version {manifest.Version}; this version of DocPipeline reads version {BackupManifest.CurrentVersion}.");
-        }
-
-        return manifest;
-    }
-
     /// <summary>Packs a backup folder into a gzip-compressed tar archive, the manifest first.</summary>
     public static async Task WriteArchiveAsync(string root, IReadOnlyList<string> files, string archivePath, CancellationToken cancellationToken)
     {

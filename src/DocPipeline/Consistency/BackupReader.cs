@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using System.Text.Json;
 
 namespace DocPipeline.Consistency;
 
@@ -67,7 +68,7 @@ internal static class BackupReader
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
         {
-            throw new InvalidBackupException($"The backup '{source}' is damaged and cannot be read: {ex.Message}", ex);
+            throw Refuse(source, $"it is damaged and cannot be read ({ex.Message})", ex);
         }
         finally
         {
@@ -94,10 +95,10 @@ internal static class BackupReader
                     if (first is null || !string.Equals(first.Name, BackupLayout.ManifestName, StringComparison.Ordinal) || !IsRegularFile(first.EntryType) ||
                         first.DataStream is null || first.Length > MaxManifestBytes)
                     {
-                        throw new InvalidBackupException($"'{source}' is not a DocPipeline backup: its first entry must be {BackupLayout.ManifestName}.");
+                        throw Refuse(source, $"its first entry must be {BackupLayout.ManifestName}");
                     }
 
-                    var checker = new EntryChecker(source, BackupFiles.ParseManifest(first.DataStream, source), target, id, staged);
+                    var checker = new EntryChecker(source, ParseManifest(first.DataStream, source), target, id, staged);
                     while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
                     {
                         if (entry.EntryType == TarEntryType.Directory)
@@ -108,8 +109,7 @@ internal static class BackupReader
 
                         if (!IsRegularFile(entry.EntryType))
                         {
-                            throw new InvalidBackupException(
-                                $"The backup '{source}' holds '{entry.Name}', a {entry.EntryType} entry; a backup holds regular files only (no links or special files). Nothing was restored.");
+                            throw Refuse(source, $"it holds '{entry.Name}', a {entry.EntryType} entry, and a backup holds regular files only (no links or special files)");
                         }
 
                         await checker.CopyAsync(entry.Name, entry.DataStream ?? Stream.Null, cancellationToken).ConfigureAwait(false);
@@ -127,13 +127,13 @@ internal static class BackupReader
         var manifestPath = Path.Combine(source, BackupLayout.ManifestName);
         if (new FileInfo(manifestPath) is { LinkTarget: not null } or { Length: > MaxManifestBytes })
         {
-            throw new InvalidBackupException($"The {BackupLayout.ManifestName} of '{source}' is a link or too large; nothing was restored.");
+            throw Refuse(source, $"its {BackupLayout.ManifestName} is a link or too large");
         }
 
         BackupManifest manifest;
         using (var stream = File.OpenRead(manifestPath))
         {
-            manifest = BackupFiles.ParseManifest(stream, source);
+            manifest = ParseManifest(stream, source);
         }
 
         var checker = new EntryChecker(source, manifest, target, id, staged);
@@ -142,7 +142,7 @@ internal static class BackupReader
             var relative = Path.GetRelativePath(source, info.FullName).Replace(Path.DirectorySeparatorChar, '/');
             if (info.LinkTarget is not null)
             {
-                throw new InvalidBackupException($"The backup '{source}' holds '{relative}', a link; a backup holds regular files only. Nothing was restored.");
+                throw Refuse(source, $"it holds '{relative}', a link, and a backup holds regular files only");
             }
 
             if (info is DirectoryInfo)
@@ -167,6 +167,32 @@ internal static class BackupReader
     }
 
     private static bool IsRegularFile(TarEntryType type) => type is TarEntryType.RegularFile or TarEntryType.V7RegularFile;
+
+    /// <summary>Reads a manifest, or explains why it cannot be read.</summary>
+    private static BackupManifest ParseManifest(Stream stream, string source)
+    {
+        BackupManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(stream, BackupJsonContext.Default.BackupManifest);
+        }
+        catch (JsonException ex)
+        {
+            throw Refuse(source, $"its {BackupLayout.ManifestName} cannot be read ({ex.Message})", ex);
+        }
+
+        if (manifest is null || !string.Equals(manifest.Format, BackupManifest.FormatName, StringComparison.Ordinal))
+        {
+            throw Refuse(source, $"it is not a DocPipeline backup: its {BackupLayout.ManifestName} does not say format '{BackupManifest.FormatName}'");
+        }
+
+        return manifest.Version == BackupManifest.CurrentVersion
+            ? manifest
+            : throw Refuse(source, $"it has format version {manifest.Version}, and this version of DocPipeline reads version {BackupManifest.CurrentVersion}");
+    }
+
+    private static InvalidBackupException Refuse(string source, string reason, Exception? inner = null) =>
+        new($"The backup '{source}' was refused: {reason}. Nothing was restored; the current data is unchanged.", inner);
 
     /// <summary>Checks entries against the manifest and copies each to its staged place while hashing it.</summary>
     private sealed class EntryChecker
@@ -330,7 +356,6 @@ internal static class BackupReader
             return staged;
         }
 
-        private InvalidBackupException Refuse(string reason) =>
-            new($"The backup '{_source}' was refused: {reason}. Nothing was restored; the current data is unchanged.");
+        private InvalidBackupException Refuse(string reason) => BackupReader.Refuse(_source, reason);
     }
 }

@@ -9,7 +9,8 @@ namespace DocPipeline.Consistency;
 /// Proves that no one has the stores of a data folder open, and keeps it so while a restore swaps them: the vector
 /// index's <c>vectors.lock</c> and Lucene's <c>write.lock</c> are taken the way the indexes take them, and each
 /// SQLite file is switched out of WAL mode (which SQLite refuses while any other connection, in this process or
-/// another, has the file open) and held with <c>BEGIN EXCLUSIVE</c>.
+/// another, has the file open) and held with <c>BEGIN EXCLUSIVE</c>. <see cref="EnsureClosed"/> checks the same
+/// without changing any file.
 /// </summary>
 internal sealed class DataFolderLock : IDisposable
 {
@@ -20,7 +21,52 @@ internal sealed class DataFolderLock : IDisposable
     {
     }
 
-    /// <summary>Takes every store of <paramref name="stores"/> in <paramref name="layout"/>.</summary>
+    /// <summary>
+    /// Checks that no store of <paramref name="stores"/> is open, changing nothing: the index lock files are tested,
+    /// and each SQLite file is opened in exclusive locking mode, which SQLite refuses while another connection (in
+    /// this process or another) has a WAL database open.
+    /// </summary>
+    /// <exception cref="DocPipelineStorageException">A store is in use; the message names it and says what to do.</exception>
+    public static void EnsureClosed(DataFolderLayout layout, IEnumerable<string> stores)
+    {
+        foreach (var store in stores)
+        {
+            var path = BackupLayout.TargetOf(store, layout);
+            var lockFile = store switch
+            {
+                BackupLayout.Vector => Path.Combine(path, VectorFolderLock.FileName),
+                BackupLayout.Keyword => Path.Combine(path, IndexWriter.WRITE_LOCK_NAME),
+                _ => null,
+            };
+            if (lockFile is not null)
+            {
+                if (IndexHealth.IsHeld(lockFile))
+                {
+                    throw InUse(store, path, $"its lock file {Path.GetFileName(lockFile)} is held", null);
+                }
+
+                continue;
+            }
+
+            if (File.Exists(path))
+            {
+                // Exclusive locking mode set before the first read: the read then needs every other connection gone.
+                using var connection = Open(path);
+                try
+                {
+                    Run(store, path, () => Execute(connection, "PRAGMA locking_mode=EXCLUSIVE;"));
+                    Run(store, path, () => Execute(connection, "BEGIN EXCLUSIVE;"));
+                    Run(store, path, () => Execute(connection, "SELECT count(*) FROM sqlite_master;"));
+                }
+                catch (NotADatabase)
+                {
+                    // No one can have it open.
+                }
+            }
+        }
+    }
+
+    /// <summary>Takes every store of <paramref name="stores"/> in <paramref name="layout"/> and holds them until disposed.</summary>
     /// <exception cref="DocPipelineStorageException">A store is in use; the message names it and says what to do.</exception>
     public static DataFolderLock Acquire(DataFolderLayout layout, IEnumerable<string> stores)
     {
@@ -111,6 +157,33 @@ internal sealed class DataFolderLock : IDisposable
             return;
         }
 
+        var connection = Open(path);
+        try
+        {
+            // Into WAL and back: leaving WAL needs every other connection closed, which is exactly what must be proved.
+            Run(store, path, () => Execute(connection, "PRAGMA journal_mode=WAL;"));
+            if (!string.Equals(Run(store, path, () => Execute(connection, "PRAGMA journal_mode=DELETE;")) as string, "delete", StringComparison.OrdinalIgnoreCase))
+            {
+                throw InUse(store, path, "another connection has it open", null);
+            }
+
+            Run(store, path, () => Execute(connection, "BEGIN EXCLUSIVE;"));
+            _held.Add(connection);
+        }
+        catch (NotADatabase)
+        {
+            connection.Dispose();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a connection with a short busy timeout; nothing is read yet.</summary>
+    private static SqliteConnection Open(string path)
+    {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -122,26 +195,7 @@ internal sealed class DataFolderLock : IDisposable
         {
             connection.Open();
             Execute(connection, $"PRAGMA busy_timeout={(int)BusyTimeout.TotalMilliseconds};");
-
-            // Into WAL and back: leaving WAL needs every other connection closed, which is exactly what must be proved.
-            Execute(connection, "PRAGMA journal_mode=WAL;");
-            if (!string.Equals(Execute(connection, "PRAGMA journal_mode=DELETE;") as string, "delete", StringComparison.OrdinalIgnoreCase))
-            {
-                throw InUse(store, path, "another connection has it open", null);
-            }
-
-            Execute(connection, "BEGIN EXCLUSIVE;");
-            _held.Add(connection);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
-        {
-            connection.Dispose();
-            throw InUse(store, path, "another connection has it open", ex);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 11 or 26)
-        {
-            // A damaged file is no one's open store: the restore replaces it as it is.
-            connection.Dispose();
+            return connection;
         }
         catch
         {
@@ -149,6 +203,29 @@ internal sealed class DataFolderLock : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs a statement, turning SQLite's busy and locked errors into the in-use message. A file that is no valid
+    /// database is no one's open store: the restore replaces it as it is, so that error becomes <see cref="NotADatabase"/>.
+    /// </summary>
+    private static object? Run(string store, string path, Func<object?> statement)
+    {
+        try
+        {
+            return statement();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            throw InUse(store, path, "another connection has it open", ex);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 11 or 26)
+        {
+            throw new NotADatabase(ex);
+        }
+    }
+
+    /// <summary>The file is no valid SQLite database, so no store can have it open.</summary>
+    private sealed class NotADatabase(Exception inner) : Exception(inner.Message, inner);
 
     private static object? Execute(SqliteConnection connection, string sql)
     {

@@ -12,7 +12,7 @@ internal sealed partial class IndexMaintenance
             var source = BackupReader.Resolve(options.Source);
 
             // Fail before any long work when a store is open (here or in another process).
-            DataFolderLock.Acquire(Layout, BackupLayout.StoreOrder).Dispose();
+            DataFolderLock.EnsureClosed(Layout, BackupLayout.StoreOrder);
 
             var id = Guid.NewGuid().ToString("N");
             var staged = await BackupReader.StageAsync(source, Layout, id, cancellationToken).ConfigureAwait(false);
