@@ -24,7 +24,10 @@ internal static class IndexHealth
                     return (IndexState.Healthy, null);
                 }
 
-                return (IsHeld(Path.Combine(embedded.DirectoryPath, VectorFolderLock.FileName)) ? IndexState.InUse : IndexState.Damaged, failure.Message);
+                // A failed open keeps the folder lock, so the lock file cannot tell who holds it; the error can: the
+                // lock is the first thing an open takes, and its failure names the held lock file.
+                var locked = failure.Message.Contains($"{VectorFolderLock.FileName}' is held", StringComparison.Ordinal);
+                return (locked ? IndexState.InUse : IndexState.Damaged, failure.Message);
             case LuceneKeywordIndex lucene:
                 try
                 {

@@ -149,6 +149,30 @@ public sealed class IndexMaintenanceTests : IDisposable
         Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline));
     }
 
+    [Fact]
+    public async Task RepairAsync_AutoFixAfterVerifyMetAMissingVectorCatalog_RebuildsTheVectorIndexWithoutTheEmbedder()
+    {
+        var docs = ConsistencyCorpus.Copy(_directory);
+        List<string> searches;
+        await using (var first = new TestPipeline(_directory))
+        {
+            await first.IngestAsync(docs);
+            searches = await ConsistencyCorpus.SearchAllAsync(first.Pipeline);
+        }
+
+        File.Delete(_directory.File("data/vectors/vectors.db"));
+        await using var pipeline = new TestPipeline(_directory);
+        var found = await pipeline.Get<IIndexMaintenance>().VerifyAsync();
+
+        var result = await pipeline.Get<IIndexMaintenance>().RepairAsync(new RepairOptions { AutoFix = true });
+
+        Assert.Contains("vectors.db", found.Indexes["vector"].Error, StringComparison.Ordinal);
+        Assert.True(result.Indexes["vector"].Rebuilt);
+        Assert.True(result.After!.IsConsistent);
+        Assert.Equal(0, pipeline.Embedder.Calls);
+        Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline));
+    }
+
     [Theory]
     [InlineData(RebuildTarget.Vector)]
     [InlineData(RebuildTarget.Keyword)]
