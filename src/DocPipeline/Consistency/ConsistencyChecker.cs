@@ -68,7 +68,8 @@ internal sealed class ConsistencyChecker(
                     continue;
                 }
 
-                var forgiven = await tally.ForgiveChangedAsync(registry, startedAt, cancellationToken).ConfigureAwait(false);
+                var changedByScan = (actor as IndexRepairer)?.Repaired ?? new HashSet<string>();
+                var forgiven = await tally.ForgiveChangedAsync(registry, startedAt, changedByScan, cancellationToken).ConfigureAwait(false);
                 var inFlight = new HashSet<string>(pending, StringComparer.Ordinal);
                 inFlight.UnionWith(forgiven);
                 var report = tally.ToReport(totals, errors, inFlight, startedAt, time.GetElapsedTime(started));

@@ -56,8 +56,13 @@ internal sealed class ConsistencyTally(IReadOnlyList<string> indexNames) : IDisc
     /// Looks again at the documents with discrepancies after a scan started at <paramref name="startedAt"/>, and forgives
     /// those that were being changed meanwhile: a staged version, a removal, or any change since the scan began.
     /// </summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="startedAt">When the scan started.</param>
+    /// <param name="changedByScan">Documents the scan's own repairs changed: their change is no reason to forgive them.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The documents forgiven.</returns>
-    public async Task<IReadOnlyList<string>> ForgiveChangedAsync(IDocumentRegistry registry, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ForgiveChangedAsync(
+        IDocumentRegistry registry, DateTimeOffset startedAt, IReadOnlySet<string> changedByScan, CancellationToken cancellationToken)
     {
         var forgiven = new List<string>();
         foreach (var batch in _documents.Keys.ToList().Chunk(500))
@@ -66,7 +71,7 @@ internal sealed class ConsistencyTally(IReadOnlyList<string> indexNames) : IDisc
             foreach (var id in batch)
             {
                 var changed = current.TryGetValue(id, out var document)
-                    ? IsInFlight(document) || document.UpdatedAt > startedAt
+                    ? IsInFlight(document) || (document.UpdatedAt > startedAt && !changedByScan.Contains(id))
                     : HasExpectedChunks(id);
                 if (changed)
                 {

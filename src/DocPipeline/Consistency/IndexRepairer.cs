@@ -16,6 +16,10 @@ internal sealed class IndexRepairer(IDocumentRegistry registry, IReadOnlyList<IS
     private readonly List<Rewrite> _rewrites = new(RewriteBatchSize);
     private readonly List<string>[] _orphans = indexes.Select(_ => new List<string>()).ToArray();
     private readonly Counters[] _counters = indexes.Select(_ => new Counters()).ToArray();
+    private readonly HashSet<string> _repaired = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the documents whose entries were written again (their registry record was updated too).</summary>
+    public IReadOnlySet<string> Repaired => _repaired;
 
     public async ValueTask AddAsync(Discrepancy discrepancy, CancellationToken cancellationToken)
     {
@@ -121,6 +125,7 @@ internal sealed class IndexRepairer(IDocumentRegistry registry, IReadOnlyList<IS
             _counters[i].Unrepairable += written[i].MissingEmbeddings;
             foreach (var document in perIndex[i].Select(c => c.DocumentId).Distinct(StringComparer.Ordinal))
             {
+                _repaired.Add(document);
                 var record = documents[document];
                 if (record.IndexVersions.GetValueOrDefault(indexes[i].Name) != record.Version)
                 {

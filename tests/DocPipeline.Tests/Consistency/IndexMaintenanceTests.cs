@@ -115,7 +115,8 @@ public sealed class IndexMaintenanceTests : IDisposable
         var result = await pipeline.Get<IIndexMaintenance>().RepairAsync(new RepairOptions { AutoFix = true });
 
         Assert.False(result.DryRun);
-        Assert.False(result.Before.IsConsistent);
+        Assert.Equal(new DiscrepancyCounts(2, 0, 1), result.Before.Indexes["vector"].Discrepancies);
+        Assert.Equal(new DiscrepancyCounts(0, 3, 1), result.Before.Indexes["keyword"].Discrepancies);
         Assert.Equal(3, result.Indexes["vector"].Rewritten);
         Assert.Equal(1, result.Indexes["keyword"].Rewritten);
         Assert.Equal(3, result.Indexes["keyword"].Deleted);
