@@ -11,4 +11,5 @@ var root = new RootCommand("docpipe: keep a vector index and a keyword index in 
 };
 root.Subcommands.Add(BatchCommand.Create(common));
 root.Subcommands.Add(SearchCommand.Create(common));
+root.Subcommands.Add(ManageCommand.Create(common));
 return await root.Parse(args).InvokeAsync();

@@ -8,8 +8,8 @@ internal static partial class ConsistencyLog
     [LoggerMessage(5100, LogLevel.Information, "Verified {Chunks} registry chunks against the indexes in {Duration}: consistent")]
     public static partial void Consistent(ILogger logger, long chunks, TimeSpan duration);
 
-    [LoggerMessage(5101, LogLevel.Warning, "Verified {Chunks} registry chunks against the indexes in {Duration}: {Index} has {Missing} missing, {Orphaned} orphaned and {Stale} stale entries{Error}")]
-    public static partial void Inconsistent(ILogger logger, long chunks, TimeSpan duration, string index, long missing, long orphaned, long stale, string error);
+    [LoggerMessage(5101, LogLevel.Warning, "Verified {Chunks} registry chunks against the indexes in {Duration}: the {Index} index has {Missing} missing, {Orphaned} orphaned and {Stale} stale entries")]
+    public static partial void Inconsistent(ILogger logger, long chunks, TimeSpan duration, string index, long missing, long orphaned, long stale);
 
     [LoggerMessage(5102, LogLevel.Information, "Repaired the {Index} index: {Rewritten} entries written again, {Deleted} orphans deleted, {Skipped} left to running jobs, {Unrepairable} without a stored embedding")]
     public static partial void Repaired(ILogger logger, string index, long rewritten, long deleted, long skipped, long unrepairable);
@@ -43,4 +43,7 @@ internal static partial class ConsistencyLog
 
     [LoggerMessage(5112, LogLevel.Warning, "The consistency check at startup (DocPipeline:IndexManagement:ConsistencyChecks) could not run")]
     public static partial void StartupVerifyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5113, LogLevel.Warning, "The {Index} index could not be verified: {Error}")]
+    public static partial void Unreadable(ILogger logger, string index, string error);
 }

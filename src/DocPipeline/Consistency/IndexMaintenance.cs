@@ -372,9 +372,14 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
 
         foreach (var index in report.Indexes.Values.Where(i => !i.IsConsistent))
         {
-            ConsistencyLog.Inconsistent(
-                _logger, report.RegistryChunks, report.Duration, index.Name, index.Discrepancies.Missing, index.Discrepancies.Orphaned, index.Discrepancies.Stale,
-                index.Error is null ? string.Empty : $" (cannot be read: {index.Error})");
+            if (index.Error is not null)
+            {
+                ConsistencyLog.Unreadable(_logger, index.Name, index.Error);
+            }
+            else
+            {
+                ConsistencyLog.Inconsistent(_logger, report.RegistryChunks, report.Duration, index.Name, index.Discrepancies.Missing, index.Discrepancies.Orphaned, index.Discrepancies.Stale);
+            }
         }
     }
 
