@@ -6,19 +6,20 @@ namespace DocPipeline.Consistency;
 
 /// <summary>
 /// The registered <see cref="IDocPipeline"/>: the ingestion engine, with the <see cref="IndexStartupCheck"/> run before
-/// the first operation that uses the indexes, for pipelines used without a host.
+/// the first operation that uses the indexes, for pipelines used without a host. It checks the container's own
+/// indexes, which those operations open anyway.
 /// </summary>
 internal sealed class IndexCheckedPipeline(IngestionEngine engine, IndexStartupCheck check) : IDocPipeline
 {
     public async Task<IngestResult> IngestAsync(IEnumerable<string> sources, IngestOptions options, CancellationToken cancellationToken = default)
     {
-        await check.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await check.EnsureAsync(ownInstances: false, cancellationToken).ConfigureAwait(false);
         return await engine.IngestAsync(sources, options, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IngestResult> ResumeAsync(IngestOptions options, CancellationToken cancellationToken = default)
     {
-        await check.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await check.EnsureAsync(ownInstances: false, cancellationToken).ConfigureAwait(false);
         return await engine.ResumeAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
@@ -26,7 +27,7 @@ internal sealed class IndexCheckedPipeline(IngestionEngine engine, IndexStartupC
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchOptions options, CancellationToken cancellationToken = default)
     {
-        await check.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await check.EnsureAsync(ownInstances: false, cancellationToken).ConfigureAwait(false);
         return await engine.SearchAsync(query, options, cancellationToken).ConfigureAwait(false);
     }
 }

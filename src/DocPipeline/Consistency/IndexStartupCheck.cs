@@ -15,11 +15,12 @@ namespace DocPipeline.Consistency;
 /// option is on, and otherwise stops the pipeline with a message naming the index, the file and the option.
 /// </summary>
 /// <remarks>
-/// <para>The check opens its own instance of each index and closes it again, so it never keeps a folder locked: a
-/// process that only enqueues (a web front end) does not take the indexes from the worker process that writes them.
-/// A folder held by another process is that process's to check, and is skipped.</para>
 /// <para>It runs once: from a hosted service when a host starts, or on the first ingest, resume or search of a
 /// pipeline used without a host. A failure is not remembered, so a fixed folder passes on the next attempt.</para>
+/// <para>At host start the check opens its own instance of each index and closes it again, so it never keeps a
+/// folder locked: a host that only enqueues (a web front end) does not take the indexes from the worker process that
+/// writes them. Before a first ingest or search the container's own indexes are checked, since they are about to be
+/// opened anyway. A folder held by another process is that process's to check, and is skipped.</para>
 /// </remarks>
 internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocPipelineOptions> options, TimeProvider time, ILogger<IndexStartupCheck>? logger = null)
 {
@@ -33,8 +34,13 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
     internal Task? BackgroundVerify => _verify;
 
     /// <summary>Runs the check unless it already passed.</summary>
+    /// <param name="ownInstances">
+    /// <see langword="true"/> to check with instances opened for the check and closed after it (nothing stays
+    /// locked); <see langword="false"/> to check (and open) the container's indexes, for a caller about to use them.
+    /// </param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <exception cref="DocPipelineStorageException">An index cannot be opened and is not rebuilt.</exception>
-    public async Task EnsureAsync(CancellationToken cancellationToken)
+    public async Task EnsureAsync(bool ownInstances, CancellationToken cancellationToken)
     {
         if (_passed)
         {
@@ -52,18 +58,26 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
             var settings = options.Value;
             if (services.GetRequiredService<IVectorIndex>() is EmbeddedVectorIndex vector && HasFiles(vector.DirectoryPath))
             {
-                var own = new EmbeddedVectorIndex(vector.DirectoryPath, settings.VectorIndex, time, _logger);
-                await using (own.ConfigureAwait(false))
+                var own = ownInstances ? new EmbeddedVectorIndex(vector.DirectoryPath, settings.VectorIndex, time, _logger) : null;
+                try
                 {
-                    await CheckAsync(own, Path.Combine(vector.DirectoryPath, VectorStore.CatalogFileName), cancellationToken).ConfigureAwait(false);
+                    await CheckAsync(own ?? vector, vector.DirectoryPath, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (own is not null)
+                    {
+                        await own.DisposeAsync().ConfigureAwait(false);
+                    }
                 }
             }
 
             if (services.GetRequiredService<IKeywordIndex>() is LuceneKeywordIndex { IsInMemory: false } keyword && HasFiles(keyword.Location))
             {
-                using var own = new LuceneKeywordIndex(
-                    new LuceneKeywordIndexSettings(keyword.Location, settings.KeywordIndex.RefreshInterval, settings.KeywordIndex.RamBufferSizeMB), time, _logger);
-                await CheckAsync(own, keyword.Location, cancellationToken).ConfigureAwait(false);
+                using var own = ownInstances
+                    ? new LuceneKeywordIndex(new LuceneKeywordIndexSettings(keyword.Location, settings.KeywordIndex.RefreshInterval, settings.KeywordIndex.RamBufferSizeMB), time, _logger)
+                    : null;
+                await CheckAsync(own ?? keyword, keyword.Location, cancellationToken).ConfigureAwait(false);
             }
 
             _passed = true;

@@ -37,7 +37,7 @@ public sealed class IndexStartupCheckTests : IDisposable
         File.Delete(_directory.File("data/vectors/vectors.db"));
         await using var pipeline = new TestPipeline(_directory, options: o => o.IndexManagement.RebuildOnCorruption = true);
 
-        await pipeline.Get<IndexStartupCheck>().EnsureAsync(CancellationToken.None);
+        await pipeline.Get<IndexStartupCheck>().EnsureAsync(ownInstances: false, CancellationToken.None);
 
         Assert.Equal(0, pipeline.Embedder.Calls);
         Assert.Single(Directory.GetFiles(_directory.File("data/vectors"), "vectors.bin.damaged-*"));
@@ -75,15 +75,17 @@ public sealed class IndexStartupCheckTests : IDisposable
         await host.StopAsync();
     }
 
-    [Fact]
-    public async Task EnsureAsync_IndexesOpenInAnotherContainer_LeavesThemAloneAndDoesNotHoldThem()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EnsureAsync_IndexesOpenInAnotherContainer_LeavesThemAlone(bool ownInstances)
     {
         await IngestAndCloseAsync();
         await using var owner = new TestPipeline(_directory);
         await owner.Pipeline.SearchAsync("lighthouse", new DocPipeline.Search.SearchOptions());
         await using var other = new TestPipeline(_directory, options: o => o.IndexManagement.RebuildOnCorruption = true);
 
-        await other.Get<IndexStartupCheck>().EnsureAsync(CancellationToken.None);
+        await other.Get<IndexStartupCheck>().EnsureAsync(ownInstances, CancellationToken.None);
 
         Assert.Empty(Directory.GetFiles(_directory.File("data/vectors"), "*.damaged-*"));
         Assert.Empty(Directory.GetDirectories(_directory.File("data"), "keyword.damaged-*"));
@@ -91,11 +93,11 @@ public sealed class IndexStartupCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task EnsureAsync_HealthyIndexes_ReleasesTheirLocksForTheProcessThatWritesThem()
+    public async Task EnsureAsync_OwnInstancesOnHealthyIndexes_ReleasesTheirLocksForTheProcessThatWritesThem()
     {
         await IngestAndCloseAsync();
         await using var checker = new TestPipeline(_directory);
-        await checker.Get<IndexStartupCheck>().EnsureAsync(CancellationToken.None);
+        await checker.Get<IndexStartupCheck>().EnsureAsync(ownInstances: true, CancellationToken.None);
 
         await using var writer = new TestPipeline(_directory);
 
@@ -113,7 +115,7 @@ public sealed class IndexStartupCheckTests : IDisposable
             o => o.IndexManagement.ConsistencyChecks = true);
         var check = pipeline.Get<IndexStartupCheck>();
 
-        await check.EnsureAsync(CancellationToken.None);
+        await check.EnsureAsync(ownInstances: false, CancellationToken.None);
         await check.BackgroundVerify!;
 
         Assert.Contains(logs.Entries, e => e.Event.Id == 5100);
