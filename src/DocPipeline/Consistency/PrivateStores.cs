@@ -75,7 +75,10 @@ internal sealed class PrivateStores : IAsyncDisposable
         }
         catch
         {
-            stores.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            // Nothing was opened by the indexes yet: their synchronous disposal has nothing to wait for.
+            stores.Keyword?.Dispose();
+            stores.Vector?.Dispose();
+            stores.CloseDatabases();
             throw;
         }
     }
@@ -117,6 +120,11 @@ internal sealed class PrivateStores : IAsyncDisposable
             await Vector.DisposeAsync().ConfigureAwait(false);
         }
 
+        CloseDatabases();
+    }
+
+    private void CloseDatabases()
+    {
         RegistryDatabase?.Dispose();
         FingerprintsDatabase?.Dispose();
         JobsDatabase?.Dispose();
