@@ -23,7 +23,7 @@ public sealed class BackupRestoreTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public async Task RestoreAsync_BackupOfTheSameFolder_BringsBackTheBackedUpStateExactly(string format)
+    public async Task RestoreAsync_BackupOfTheSameFolder_BringsBackTheBackedUpState(string format)
     {
         var docs = ConsistencyCorpus.Copy(_directory);
         List<string> searches;
@@ -32,7 +32,7 @@ public sealed class BackupRestoreTests : IDisposable
         await using (var pipeline = new TestPipeline(_directory))
         {
             await pipeline.IngestAsync(docs);
-            searches = await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Exact);
+            searches = await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Scores);
             statistics = await pipeline.Get<IDocumentRegistry>().GetStatisticsAsync();
             backup = await pipeline.Get<IIndexMaintenance>().BackupAsync(Options(format));
 
@@ -40,7 +40,7 @@ public sealed class BackupRestoreTests : IDisposable
             File.AppendAllText(Path.Combine(docs, "composting.txt"), "\n\nWorms, lots of worms, and a lid against the rain.\n");
             File.WriteAllText(Path.Combine(docs, "lamps.txt"), "Lighthouse lamps, lighthouse lamps everywhere: a lamp catalogue.");
             await pipeline.IngestAsync(docs);
-            Assert.NotEqual(searches, await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Exact));
+            Assert.NotEqual(searches, await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Scores));
         }
 
         await using var restored = new TestPipeline(_directory);
@@ -51,7 +51,7 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Equal(statistics.Chunks, result.Chunks);
         Assert.True((await restored.Get<IIndexMaintenance>().VerifyAsync()).IsConsistent);
         Assert.Equal(statistics with { SizeBytes = 0 }, await restored.Get<IDocumentRegistry>().GetStatisticsAsync() with { SizeBytes = 0 });
-        Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(restored.Pipeline, SearchComparison.Exact));
+        Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(restored.Pipeline, SearchComparison.Scores));
         Assert.Empty(Directory.GetFileSystemEntries(_directory.File("data"), "*.restore-*"));
         Assert.Empty(Directory.GetFileSystemEntries(_directory.File("data"), "*.pre-restore-*"));
     }
@@ -65,7 +65,7 @@ public sealed class BackupRestoreTests : IDisposable
         await using (var pipeline = new TestPipeline(_directory))
         {
             await pipeline.IngestAsync(docs);
-            searches = await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Exact);
+            searches = await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Scores);
             backup = await pipeline.Get<IIndexMaintenance>().BackupAsync(new BackupOptions { Destination = _directory.File("backups/corpus.tar.gz") });
         }
 
@@ -73,7 +73,7 @@ public sealed class BackupRestoreTests : IDisposable
         await other.Get<IIndexMaintenance>().RestoreAsync(new RestoreOptions { Source = backup.Path });
 
         Assert.True((await other.Get<IIndexMaintenance>().VerifyAsync()).IsConsistent);
-        Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(other.Pipeline, SearchComparison.Exact));
+        Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(other.Pipeline, SearchComparison.Scores));
         other.Embedder.Reset();
         var again = await other.IngestAsync(docs);
         Assert.Equal(again.Total, again.Skipped);
@@ -100,7 +100,7 @@ public sealed class BackupRestoreTests : IDisposable
             var ingest = pipeline.IngestAsync(late);
             await extractor.Waiting.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.True((await pipeline.Pipeline.GetQueueStatusAsync()).Processing > 0);
-            searches = await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Exact);
+            searches = await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Scores);
             statistics = await pipeline.Get<IDocumentRegistry>().GetStatisticsAsync();
 
             backup = await pipeline.Get<IIndexMaintenance>().BackupAsync(new BackupOptions { Destination = _directory.File("backups") });
@@ -108,7 +108,7 @@ public sealed class BackupRestoreTests : IDisposable
             extractor.Release();
             var late4 = await ingest;
             Assert.True(late4.Added == 4, string.Join("; ", late4.Failures.Select(f => f.Source + ": " + f.Error)) + $" total {late4.Total} skipped {late4.Skipped}");
-            Assert.NotEqual(searches, await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Exact));
+            Assert.NotEqual(searches, await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline, SearchComparison.Scores));
         }
 
         await using var restored = new TestPipeline(_directory);
@@ -119,7 +119,7 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.True(report.IsConsistent);
         Assert.Equal(statistics.Chunks, report.RegistryChunks);
         Assert.Equal(statistics.Documents, (await restored.Get<IDocumentRegistry>().GetStatisticsAsync()).Documents);
-        Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(restored.Pipeline, SearchComparison.Exact));
+        Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(restored.Pipeline, SearchComparison.Scores));
     }
 
     [Fact]

@@ -84,15 +84,6 @@ internal static class ConsistencyCorpus
             }
         }
 
-        if (comparison == SearchComparison.Exact)
-        {
-            foreach (var query in Queries)
-            {
-                var hits = await pipeline.SearchAsync(query, new DocPipeline.Search.SearchOptions { Mode = DocPipeline.Search.SearchMode.Hybrid, TopK = 10 });
-                results.Add($"Hybrid {query}: " + string.Join(", ", hits.Select(h => h.ChunkId)));
-            }
-        }
-
         return results;
     }
 }

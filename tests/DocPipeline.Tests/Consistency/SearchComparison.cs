@@ -9,9 +9,9 @@ internal enum SearchComparison
     /// </summary>
     Matches,
 
-    /// <summary>The same chunks with the same scores (a rebuild writes the same entries in another order).</summary>
+    /// <summary>
+    /// The same chunks with the same scores. Their order among equal scores is not compared: Lucene breaks ties by
+    /// document order, which a rebuild changes, and so does a background merge between a search and a backup.
+    /// </summary>
     Scores,
-
-    /// <summary>Also hybrid results in their exact order (stores copied byte for byte, as a restore does).</summary>
-    Exact,
 }
