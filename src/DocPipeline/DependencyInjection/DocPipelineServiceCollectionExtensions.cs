@@ -1,5 +1,6 @@
 using DocPipeline.Chunking;
 using DocPipeline.Configuration;
+using DocPipeline.Consistency;
 using DocPipeline.Embeddings;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
@@ -13,6 +14,7 @@ using DocPipeline.Search;
 using DocPipeline.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
 
@@ -90,6 +92,15 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<IngestionEngine>();
         services.TryAddSingleton<DocPipeline.IDocPipeline>(static sp => sp.GetRequiredService<IngestionEngine>());
         services.TryAddSingleton<DocPipeline.Management.IIndexManager, DocPipeline.Management.IndexManager>();
+
+        // --- consistency ---
+        services.TryAddSingleton<IndexMaintenance>();
+        services.TryAddSingleton<IIndexMaintenance>(static sp => sp.GetRequiredService<IndexMaintenance>());
+        services.TryAddSingleton<IndexStartupCheck>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IndexStartupService>());
+        // Without a host, the index startup check runs before the pipeline's first ingest, resume or search.
+        services.Replace(ServiceDescriptor.Singleton<DocPipeline.IDocPipeline>(static sp =>
+            new IndexCheckedPipeline(sp.GetRequiredService<IngestionEngine>(), sp.GetRequiredService<IndexStartupCheck>())));
 
         return new DocPipelineBuilder(services);
     }

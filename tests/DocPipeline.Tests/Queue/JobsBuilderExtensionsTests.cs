@@ -61,7 +61,7 @@ public sealed class JobsBuilderExtensionsTests : IDisposable
 
         services.AddDocPipeline().AddWorker().AddWorker(q => q.MaxConcurrent = 8);
 
-        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(DocPipelineWorker));
         using var provider = services.BuildServiceProvider();
         Assert.Equal(8, provider.GetRequiredService<IOptions<DocPipeline.Configuration.DocPipelineOptions>>().Value.Queue.MaxConcurrent);
     }

@@ -15,7 +15,10 @@ internal static class KeywordFields
     /// <summary>The document id: indexed as one term (delete by document) and stored.</summary>
     public const string DocumentId = "document_id";
 
-    /// <summary>The document version: stored only.</summary>
+    /// <summary>
+    /// The document version: stored, and a numeric doc value so that verify reads the versions of a million entries
+    /// without decompressing their stored fields (indexes written before it existed fall back to the stored value).
+    /// </summary>
     public const string Version = "version";
 
     /// <summary>The chunk text: analyzed for BM25, not stored (the artifact store keeps the text).</summary>
@@ -38,6 +41,7 @@ internal static class KeywordFields
             new StringField(ChunkId, record.ChunkId, Field.Store.YES),
             new StringField(DocumentId, record.DocumentId, Field.Store.YES),
             new StoredField(Version, record.Version),
+            new NumericDocValuesField(Version, record.Version),
             new TextField(Text, record.Text, Field.Store.NO),
         };
         if (record.Metadata is { Count: > 0 } metadata)

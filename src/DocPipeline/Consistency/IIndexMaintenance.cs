@@ -1,0 +1,63 @@
+namespace DocPipeline.Consistency;
+
+/// <summary>
+/// Keeps the indexes provably right: verifies them against the registry (the source of truth), repairs and rebuilds
+/// them from the stored chunks and embeddings without ever calling the embedder, and backs up and restores the
+/// whole data folder.
+/// </summary>
+/// <remarks>Operations of one instance run one at a time.</remarks>
+public interface IIndexMaintenance
+{
+    /// <summary>
+    /// Compares the registry's (document, chunk, version) set with each index's: missing chunks, orphaned chunks,
+    /// stale versions and count mismatches, per index, with the documents involved. Safe while ingestion runs;
+    /// documents being written meanwhile are reported as pending, not as discrepancies.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The report.</returns>
+    Task<ConsistencyReport> VerifyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes every index match the registry from stored artifacts: writes missing and stale entries again from the
+    /// stored chunk text, metadata and embeddings, deletes orphans, and rebuilds an index that cannot be opened.
+    /// Without <see cref="RepairOptions.AutoFix"/> it only lists what it would do. Documents a job is writing are left
+    /// to that job.
+    /// </summary>
+    /// <param name="options">The options.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>What was found and done.</returns>
+    Task<RepairResult> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Clears the chosen indexes and writes them again from the stored chunks and embeddings (no re-embedding). An
+    /// index that cannot be opened has its files moved aside first. Takes a backup first when
+    /// <c>DocPipeline:IndexManagement:AutoBackup</c> is on.
+    /// </summary>
+    /// <param name="target">The indexes to rebuild.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>What was written.</returns>
+    Task<RebuildResult> RebuildAsync(RebuildTarget target, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Backs up the data folder while ingestion may run: an online SQLite backup of each store, a snapshot of the
+    /// Lucene commit, the vector index files copied under its lock, and a manifest with versions, counts and the
+    /// SHA-256 of every file. The copied indexes are reconciled with the copied registry, so a restore is consistent.
+    /// </summary>
+    /// <param name="options">Where and how.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The backup written.</returns>
+    Task<BackupResult> BackupAsync(BackupOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the data folder's stores with a backup. The manifest and every checksum are checked first, and an
+    /// archive with an absolute path, <c>..</c>, a link or an unexpected file is refused (<see cref="InvalidBackupException"/>).
+    /// Every store must be closed: no other process may use the data folder, and this container must not have opened
+    /// it (restore from a fresh container, for example <c>docpipe manage --restore</c>); otherwise a
+    /// <see cref="DocPipelineStorageException"/> names the store in use. The backup is unpacked into a new folder and
+    /// swapped in; a failed restore leaves the current data untouched.
+    /// </summary>
+    /// <param name="options">The backup to restore.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>What was restored.</returns>
+    Task<RestoreResult> RestoreAsync(RestoreOptions options, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,161 @@
+namespace DocPipeline.Consistency;
+
+/// <content>Restore.</content>
+internal sealed partial class IndexMaintenance
+{
+    public async Task<RestoreResult> RestoreAsync(RestoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var source = BackupReader.Resolve(options.Source);
+
+            // Fail before any long work when a store is open (here or in another process).
+            DataFolderLock.EnsureClosed(Layout, BackupLayout.StoreOrder);
+
+            var id = Guid.NewGuid().ToString("N");
+            var staged = await BackupReader.StageAsync(source, Layout, id, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var safety = await BackupCurrentDataAsync(source, cancellationToken).ConfigureAwait(false);
+                var stores = staged.Staged.Select(p => p.Key).ToList();
+                var replaced = Swap(staged, id);
+                foreach (var aside in replaced)
+                {
+                    try
+                    {
+                        BackupFiles.DeletePath(aside);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        ConsistencyLog.LeftoverKept(_logger, aside, ex);
+                    }
+                }
+
+                ConsistencyLog.Restored(_logger, source, staged.Manifest.CreatedAt, string.Join(", ", stores));
+                return new RestoreResult
+                {
+                    Source = source,
+                    BackupCreatedAt = staged.Manifest.CreatedAt,
+                    Stores = stores,
+                    BackupPath = safety?.Path,
+                    Documents = staged.Manifest.Documents,
+                    Chunks = staged.Manifest.Chunks,
+                };
+            }
+            finally
+            {
+                staged.Discard();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>With <c>AutoBackup</c>, backs up the data about to be replaced, from stores opened only for that and closed again.</summary>
+    private async Task<BackupResult?> BackupCurrentDataAsync(string source, CancellationToken cancellationToken)
+    {
+        if (!_options.IndexManagement.AutoBackup || !File.Exists(Layout.RegistryPath))
+        {
+            return null;
+        }
+
+        ConsistencyLog.AutoBackup(_logger, "restoring " + source);
+        var current = PrivateStores.OpenExisting(Layout, _options, _time, _logger);
+        await using (current.ConfigureAwait(false))
+        {
+            var sources = await current.ToBackupSourcesAsync(skipDamaged: true, cancellationToken).ConfigureAwait(false);
+            return await WriteBackupAsync(sources, Layout.BackupDirectory, BackupFormat.Archive, "before restoring " + source, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Swaps the staged stores in: each current store is renamed aside, then its staged replacement renamed into
+    /// place, all while the stores are held closed. Any failure puts back everything already swapped, so the data
+    /// folder is either entirely restored or untouched.
+    /// </summary>
+    /// <returns>The replaced stores, renamed aside (the caller deletes them).</returns>
+    private List<string> Swap(StagedRestore staged, string id)
+    {
+        var stores = staged.Staged.Select(p => p.Key).ToList();
+        var steps = new List<(string Target, string Staged, List<(string From, string To)> Aside)>();
+        var hold = DataFolderLock.Acquire(Layout, stores);
+        try
+        {
+            // Windows cannot rename a file or folder while a handle holds it, so the locks go first there; elsewhere
+            // they are held across the renames, and no other process can open a store in between.
+            if (OperatingSystem.IsWindows())
+            {
+                hold.Dispose();
+            }
+
+            foreach (var (store, stagedPath) in staged.Staged)
+            {
+                var target = BackupLayout.TargetOf(store, Layout);
+                var aside = new List<(string From, string To)>();
+                var step = (Target: target, Staged: stagedPath, Aside: aside);
+                steps.Add(step);
+
+                // A SQLite store moves with its journal files, so none of them is ever applied to the restored file.
+                var parts = BackupLayout.IsFolder(store) ? [target] : (string[])[target, target + "-wal", target + "-shm", target + "-journal"];
+                foreach (var part in parts)
+                {
+                    if (File.Exists(part) || Directory.Exists(part))
+                    {
+                        var to = part + ".pre-restore-" + id;
+                        Move(part, to);
+                        aside.Add((part, to));
+                    }
+                }
+
+                Move(stagedPath, target);
+            }
+        }
+        catch
+        {
+            Undo(steps);
+            throw;
+        }
+        finally
+        {
+            hold.Dispose();
+        }
+
+        return steps.SelectMany(s => s.Aside.Select(a => a.To)).ToList();
+    }
+
+    private static void Undo(List<(string Target, string Staged, List<(string From, string To)> Aside)> steps)
+    {
+        for (var i = steps.Count - 1; i >= 0; i--)
+        {
+            var (target, staged, aside) = steps[i];
+            if (!File.Exists(staged) && !Directory.Exists(staged) && (File.Exists(target) || Directory.Exists(target)))
+            {
+                Move(target, staged);
+            }
+
+            foreach (var (from, to) in aside)
+            {
+                if (File.Exists(to) || Directory.Exists(to))
+                {
+                    Move(to, from);
+                }
+            }
+        }
+    }
+
+    private static void Move(string from, string to)
+    {
+        if (Directory.Exists(from))
+        {
+            Directory.Move(from, to);
+        }
+        else
+        {
+            File.Move(from, to);
+        }
+    }
+}
