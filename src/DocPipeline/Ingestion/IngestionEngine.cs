@@ -1,4 +1,5 @@
 using DocPipeline.Configuration;
+using DocPipeline.Consistency;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
@@ -24,6 +25,7 @@ internal sealed class IngestionEngine(
     ExtractorResolver extractors,
     IngestionRunRegistry runs,
     JobBatchProcessor batches,
+    IndexMaintenance maintenance,
     DocumentSearcher searcher,
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
@@ -148,6 +150,12 @@ internal sealed class IngestionEngine(
         if (removals.Count == 0)
         {
             return result;
+        }
+
+        if (options.Cleanup == CleanupMode.Full)
+        {
+            // A full cleanup can remove most of a corpus when it is pointed at the wrong folder: AutoBackup keeps a way back.
+            await maintenance.BackupBeforeDestructiveAsync($"a full cleanup removing {removals.Count} document(s)", cancellationToken).ConfigureAwait(false);
         }
 
         await batches.ProcessAsync(cleanupBatch, options.MaxConcurrent, queue => queue.EnqueueAsync(removals, cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -94,5 +94,25 @@ public sealed class CleanupTests : IDisposable
         Assert.True(await pipeline.Get<IIndexManager>().ExistsAsync(DocumentIds.FromSource(vanished)));
     }
 
+    [Fact]
+    public async Task Full_WithAutoBackup_TakesABackupBeforeRemoving()
+    {
+        _directory.Write("a/keep.txt", "keep");
+        _directory.Write("b/elsewhere.txt", "not part of the next run");
+        var backups = _directory.File("backups");
+        await using var pipeline = new TestPipeline(_directory, options: o =>
+        {
+            o.IndexManagement.AutoBackup = true;
+            o.IndexManagement.BackupPath = backups;
+        });
+        await pipeline.IngestAsync(_directory.File("a"), _directory.File("b"));
+
+        var result = await pipeline.IngestAsync(new IngestOptions { Cleanup = CleanupMode.Full }, _directory.File("a"));
+
+        Assert.Equal(1, result.Removed);
+        var backup = Assert.Single(Directory.EnumerateFileSystemEntries(backups));
+        Assert.StartsWith("docpipeline-", Path.GetFileName(backup), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _directory.Dispose();
 }
