@@ -396,7 +396,9 @@ public abstract class VectorIndexSpecification : IAsyncLifetime
         var searchers = Enumerable.Range(0, 3).Select(s => Task.Run(async () =>
         {
             var random = new Random(s);
-            while (!done.IsCancellationRequested)
+
+            // At least a few searches each: an in-memory writer can finish before a searcher is even scheduled.
+            for (var searches = 0; !done.IsCancellationRequested || searches < 20; searches++)
             {
                 var query = RandomVector(random, Dimensions);
                 foreach (var hit in await index.SearchAsync(query, Chunks))
