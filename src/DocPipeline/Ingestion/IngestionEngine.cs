@@ -136,10 +136,14 @@ internal sealed class IngestionEngine(
         }
 
         var ids = supported.ToDictionary(p => p, DocumentIds.FromSource, StringComparer.Ordinal);
-        var known = await registry.GetManyAsync(ids.Values.ToList(), cancellationToken).ConfigureAwait(false);
-        await registry.MarkSeenAsync(known.Keys.ToList(), generation, cancellationToken).ConfigureAwait(false);
+
+        // Ids the registry does not know are no-ops here, so an unchanged corpus needs no registry read at all; the
+        // write overlaps the fingerprint check.
+        var marking = registry.MarkSeenAsync(ids.Values.ToList(), generation, cancellationToken);
+        IReadOnlyDictionary<string, DocumentRecord> known = new Dictionary<string, DocumentRecord>(StringComparer.Ordinal);
         if (options.UpdateMode == UpdateMode.SkipExisting)
         {
+            known = await registry.GetManyAsync(ids.Values.ToList(), cancellationToken).ConfigureAwait(false);
             supported.RemoveAll(path =>
             {
                 var exists = known.TryGetValue(ids[path], out var document) && document.Version > 0;
@@ -153,8 +157,24 @@ internal sealed class IngestionEngine(
         }
 
         IReadOnlyDictionary<string, object?>? sourceMetadata = options.Metadata?.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
-        var checks = await fingerprinter.CheckBatchAsync(
-            supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken).ConfigureAwait(false);
+        var checking = fingerprinter.CheckBatchAsync(
+            supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken);
+        await Task.WhenAll(marking, checking).ConfigureAwait(false);
+        var checks = await checking.ConfigureAwait(false);
+
+        if (options.UpdateMode != UpdateMode.SkipExisting)
+        {
+            // Only sources that may become jobs: whether the registry has them decides add or update.
+            var candidates = checks
+                .Where(c => c.Status is not (FingerprintStatus.Missing or FingerprintStatus.Failed) &&
+                            (options.ForceReprocess || c.Status is not (FingerprintStatus.Unchanged or FingerprintStatus.Touched)))
+                .Select(c => ids[c.Source])
+                .ToList();
+            if (candidates.Count > 0)
+            {
+                known = await registry.GetManyAsync(candidates, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         var requests = new List<JobRequest>();
         foreach (var check in checks)
