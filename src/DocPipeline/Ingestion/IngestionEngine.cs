@@ -40,7 +40,9 @@ internal sealed class IngestionEngine(
         runs.Add(run);
         using var processing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var queue = CreateQueue(options.MaxConcurrent);
-        var worker = queue.RunAsync(processing.Token);
+
+        // Started by the first job, so that a run with nothing to do costs no queue housekeeping.
+        Task? worker = null;
         try
         {
             var discovery = new SourceDiscovery([DataDirectory]);
@@ -57,12 +59,20 @@ internal sealed class IngestionEngine(
                 batch.Add(item.Path);
                 if (batch.Count == DiscoveryBatchSize)
                 {
-                    await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false);
+                    if (await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false) > 0)
+                    {
+                        worker ??= queue.RunAsync(processing.Token);
+                    }
+
                     batch.Clear();
                 }
             }
 
-            await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false);
+            if (await EnqueueChangedAsync(batch, run, generation, options, queue, cancellationToken).ConfigureAwait(false) > 0)
+            {
+                worker ??= queue.RunAsync(processing.Token);
+            }
+
             run.DiscoveryFinished();
             await WaitForBatchAsync(run.BatchId, cancellationToken).ConfigureAwait(false);
             return await FinishAsync(run, cancellationToken).ConfigureAwait(false);
@@ -70,7 +80,11 @@ internal sealed class IngestionEngine(
         finally
         {
             await processing.CancelAsync().ConfigureAwait(false);
-            await StopAsync(worker).ConfigureAwait(false);
+            if (worker is not null)
+            {
+                await StopAsync(worker).ConfigureAwait(false);
+            }
+
             runs.Remove(run);
         }
     }
@@ -114,12 +128,13 @@ internal sealed class IngestionEngine(
     /// One discovery batch: drop unsupported types, then one fingerprint round trip decides which sources are new or
     /// changed; those become jobs. Unchanged sources cost a <c>stat</c> and are never opened.
     /// </summary>
-    private async Task EnqueueChangedAsync(
+    /// <returns>How many jobs were queued.</returns>
+    private async Task<int> EnqueueChangedAsync(
         List<string> paths, IngestionRun run, long generation, IngestOptions options, DocumentQueue queue, CancellationToken cancellationToken)
     {
         if (paths.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var supported = new List<string>(paths.Count);
@@ -228,6 +243,8 @@ internal sealed class IngestionEngine(
             await queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
             run.Queued(requests.Count);
         }
+
+        return requests.Count;
     }
 
     /// <summary>Waits until no job of the batch is pending or processing, whichever process runs them.</summary>
