@@ -279,6 +279,14 @@ internal sealed class SqliteDatabase : IDisposable
 
     private void Migrate(SqliteSchema[] schemas)
     {
+        // A file that is up to date needs no write lock. Another process may be writing it non-stop (a batch commits
+        // group after group), and BEGIN IMMEDIATE would wait behind it, up to the busy timeout or until it stops: a
+        // 'docpipe batch --status' next to a running batch would hang.
+        if (Array.TrueForAll(schemas, IsCurrent))
+        {
+            return;
+        }
+
         using var transaction = _writer.Connection.BeginTransaction(deferred: false);
         _writer.Transaction = transaction;
         try
@@ -294,6 +302,18 @@ internal sealed class SqliteDatabase : IDisposable
         {
             _writer.Transaction = null;
         }
+    }
+
+    /// <summary>Reads, without a transaction, whether every step of <paramref name="schema"/> is applied.</summary>
+    private bool IsCurrent(SqliteSchema schema)
+    {
+        if (_writer.Scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions';") is null)
+        {
+            return false;
+        }
+
+        return _writer.Scalar("SELECT version FROM schema_versions WHERE component = $c;", ("$c", schema.Component)) is long version &&
+            version == schema.Steps.Count;
     }
 
     /// <summary>Runs the missing steps of <paramref name="schema"/> inside the session's current transaction.</summary>
