@@ -11,4 +11,12 @@ var root = new RootCommand("docpipe: keep a vector index and a keyword index in 
 };
 root.Subcommands.Add(BatchCommand.Create(common));
 root.Subcommands.Add(SearchCommand.Create(common));
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
+{
+    // Bad usage exits with 2 (System.CommandLine would print the help and exit with 1), and --json still gets one object.
+    var message = string.Join(" ", parse.Errors.Select(e => e.Message)) + " Run 'docpipe --help' for usage.";
+    return new CliOutput(parse.GetValue(common.Json)).Error(message, ExitCodes.Usage);
+}
+
+return await parse.InvokeAsync();
