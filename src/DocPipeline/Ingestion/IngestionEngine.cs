@@ -1,4 +1,5 @@
 using DocPipeline.Configuration;
+using DocPipeline.Embeddings;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
@@ -24,6 +25,7 @@ internal sealed class IngestionEngine(
     ExtractorResolver extractors,
     IngestionRunRegistry runs,
     DocumentSearcher searcher,
+    EmbeddingService embeddings,
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
     ILoggerFactory? loggerFactory = null) : IDocPipeline
@@ -35,6 +37,9 @@ internal sealed class IngestionEngine(
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(options);
+
+        // A data folder built with another embedder is refused before anything runs, not by every job in turn.
+        await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var generation = await registry.BeginRunAsync(cancellationToken).ConfigureAwait(false);
         var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time);
         runs.Add(run);
@@ -92,6 +97,7 @@ internal sealed class IngestionEngine(
     public async Task<IngestResult> ResumeAsync(IngestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var run = new IngestionRun("resume", options.Progress, time);
         var startedAt = time.GetUtcNow();
         runs.CatchAll = run;
