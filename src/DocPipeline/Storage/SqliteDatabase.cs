@@ -252,8 +252,8 @@ internal sealed class SqliteDatabase : IDisposable
         session.Execute("PRAGMA foreign_keys=ON;");
 
         // Each write of a group commit runs under a savepoint, whose undo pages SQLite keeps in a sub-journal that
-        // spills to a temporary file past 64 KB: a busy writer wrote and fsynced-free but syscall-heavy temp files
-        // in /var/tmp for every group. Kept in memory instead (bounded by one group's changed pages).
+        // spills to a temporary file past 64 KB: a busy writer wrote a temp file in /var/tmp for nearly every group.
+        // Kept in memory instead (at most one group's changed pages).
         session.Execute("PRAGMA temp_store=MEMORY;");
         return session;
     }
