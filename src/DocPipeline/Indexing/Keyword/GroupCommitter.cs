@@ -11,17 +11,21 @@ namespace DocPipeline.Indexing.Keyword;
 /// <para>Under sustained concurrent load the loop would otherwise commit back to back, each commit serving the few
 /// writers that arrived during the previous one, and keep a core busy with commits (a Lucene commit flushes a new
 /// segment: ~10 files created, merged away later). So after a commit shared by two or more writers, the next commit
-/// waits until as many writers wait as that commit served, or until that commit's duration (at most
+/// waits until as many writers wait as that commit served, or until twice that commit's duration (at most
 /// <see cref="MaxPause"/>) has passed, whichever comes first: commits stop shrinking to the few writers that happen
-/// to arrive during one commit, yet a group that is complete starts at once. A commit that served one writer
-/// (sequential writes, or a lone write after a quiet spell) never delays the next.</para>
+/// to arrive during one commit, the commit thread stays at most a third busy, yet a group that is complete starts at
+/// once. A commit that served one writer (sequential writes, or a lone write after a quiet spell) never delays the
+/// next.</para>
 /// <para>The thread is dedicated because a commit blocks on <c>fsync</c>; on the thread pool it would starve
 /// the very callers whose work it is waiting for.</para>
 /// </remarks>
 internal sealed class GroupCommitter : IDisposable
 {
     /// <summary>The longest a shared commit holds the next one back.</summary>
-    public static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a shared commit holds the next one back, in multiples of its own duration.</summary>
+    private const double PauseFactor = 2;
 
     private readonly Action _commit;
     private readonly TimeProvider? _time;
@@ -104,7 +108,7 @@ internal sealed class GroupCommitter : IDisposable
             // Before the waiters go on, so that whatever they do next already meets the pause.
             if (batch.Count > 1 && _time is not null)
             {
-                var pause = _time.GetElapsedTime(started);
+                var pause = _time.GetElapsedTime(started) * PauseFactor;
                 if (pause > TimeSpan.Zero)
                 {
                     StartPause(pause < MaxPause ? pause : MaxPause, batch.Count);
