@@ -20,7 +20,7 @@ namespace DocPipeline.Benchmarks.Ingestion;
 /// the model's throughput.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 5)]
 public class IngestionMiniLmBenchmarks
 {
     public const int Documents = 24;
