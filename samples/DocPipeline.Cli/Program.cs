@@ -14,11 +14,11 @@ root.Subcommands.Add(SearchCommand.Create(common));
 root.Subcommands.Add(ManageCommand.Create(common));
 
 var parse = root.Parse(args);
-if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
 {
-    // Usage errors get exit code 2 and, with --json, a JSON object too, like every other error.
-    var output = new CliOutput(parse.GetValue(common.Json));
-    return output.Error(string.Join(" ", parse.Errors.Select(e => e.Message)) + " (see 'docpipe --help')", ExitCodes.Usage);
+    // Bad usage exits with 2 (System.CommandLine would print the help and exit with 1), and --json still gets one object.
+    var message = string.Join(" ", parse.Errors.Select(e => e.Message)) + " Run 'docpipe --help' for usage.";
+    return new CliOutput(parse.GetValue(common.Json)).Error(message, ExitCodes.Usage);
 }
 
 return await parse.InvokeAsync();

@@ -64,7 +64,7 @@ public class ChunkingBenchmarks
         return chunks;
     }
 
-    private static string Document(Random random)
+    internal static string Document(Random random)
     {
         var builder = new StringBuilder();
         while (builder.Length < 5000)

@@ -15,7 +15,7 @@ internal static class BatchCommand
             Description = "A file, a folder (every file below it) or a glob such as 'docs/**/*.pdf'. Repeat for more.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Documents processed at the same time (default: DocPipeline:Queue:MaxConcurrent, 4)." };
+        var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Documents processed at the same time (default: DocPipeline:Queue:MaxConcurrent, 32)." };
         var mode = new Option<string>("--mode")
         {
             Description = "auto: add new and update changed; add_only; update_only; skip_existing: skip every source already indexed without looking at it.",

@@ -6,9 +6,15 @@ namespace DocPipeline.Configuration;
 public sealed class QueueOptions
 {
     /// <summary>Gets or sets the maximum number of jobs one queue runs at the same time.</summary>
-    /// <value>The default value is 4.</value>
+    /// <remarks>
+    /// An ingestion job spends most of its time waiting: for the embedder and for the group commits of the registry
+    /// and both indexes, which every job waiting at that moment shares. The more jobs wait together, the fewer
+    /// commits a batch needs, so this is well above the number of cores. Each running job holds one document (its
+    /// text, chunks and vectors): lower it for very large documents, such as PDFs of hundreds of megabytes.
+    /// </remarks>
+    /// <value>The default value is 32.</value>
     [Range(1, 1024)]
-    public int MaxConcurrent { get; set; } = 4;
+    public int MaxConcurrent { get; set; } = 32;
 
     /// <summary>Gets or sets the path of the SQLite job store.</summary>
     /// <value>The default value is <see langword="null"/>: <c>jobs.db</c> under the data directory.</value>

@@ -347,7 +347,12 @@ internal sealed partial class FileFingerprinter
             // Deleted between the stat and the open.
             return new HashOutcome(null, Missing: true, Error: null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException ex)
+        {
+            // Said the way the operating system says it (EACCES), as the ingestion job does for the same fault.
+            return new HashOutcome(null, Missing: false, Error: $"Permission denied: cannot read '{source}' ({ex.Message})");
+        }
+        catch (IOException ex)
         {
             return new HashOutcome(null, Missing: false, Error: $"Cannot read '{source}': {ex.Message}");
         }

@@ -1,5 +1,6 @@
 using DocPipeline.Configuration;
 using DocPipeline.Consistency;
+using DocPipeline.Embeddings;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
@@ -27,6 +28,7 @@ internal sealed class IngestionEngine(
     JobBatchProcessor batches,
     IndexMaintenance maintenance,
     DocumentSearcher searcher,
+    EmbeddingService embeddings,
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
     ILoggerFactory? loggerFactory = null) : IDocPipeline
@@ -37,6 +39,9 @@ internal sealed class IngestionEngine(
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(options);
+
+        // A data folder built with another embedder is refused before anything runs, not by every job in turn.
+        await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var generation = await registry.BeginRunAsync(cancellationToken).ConfigureAwait(false);
         var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time);
         runs.Add(run);
@@ -79,6 +84,7 @@ internal sealed class IngestionEngine(
     public async Task<IngestResult> ResumeAsync(IngestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var run = new IngestionRun("resume", options.Progress, time);
         var startedAt = time.GetUtcNow();
         runs.CatchAll = run;
@@ -176,7 +182,7 @@ internal sealed class IngestionEngine(
     /// changed; those become jobs. Unchanged sources cost a <c>stat</c> and are never opened.
     /// </summary>
     private async Task EnqueueChangedAsync(
-        List<string> paths, IngestionRun run, long generation, IngestOptions options, IDocumentQueue queue, CancellationToken cancellationToken)
+        List<string> paths, IngestionRun run, long generation, IngestOptions options, JobBatchProcessor.BatchQueue queue, CancellationToken cancellationToken)
     {
         if (paths.Count == 0)
         {
@@ -197,10 +203,14 @@ internal sealed class IngestionEngine(
         }
 
         var ids = supported.ToDictionary(p => p, DocumentIds.FromSource, StringComparer.Ordinal);
-        var known = await registry.GetManyAsync(ids.Values.ToList(), cancellationToken).ConfigureAwait(false);
-        await registry.MarkSeenAsync(known.Keys.ToList(), generation, cancellationToken).ConfigureAwait(false);
+
+        // Ids the registry does not know are no-ops here, so an unchanged corpus needs no registry read at all; the
+        // write overlaps the fingerprint check.
+        var marking = registry.MarkSeenAsync(ids.Values.ToList(), generation, cancellationToken);
+        IReadOnlyDictionary<string, DocumentRecord> known = new Dictionary<string, DocumentRecord>(StringComparer.Ordinal);
         if (options.UpdateMode == UpdateMode.SkipExisting)
         {
+            known = await registry.GetManyAsync(ids.Values.ToList(), cancellationToken).ConfigureAwait(false);
             supported.RemoveAll(path =>
             {
                 var exists = known.TryGetValue(ids[path], out var document) && document.Version > 0;
@@ -214,8 +224,24 @@ internal sealed class IngestionEngine(
         }
 
         IReadOnlyDictionary<string, object?>? sourceMetadata = options.Metadata?.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
-        var checks = await fingerprinter.CheckBatchAsync(
-            supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken).ConfigureAwait(false);
+        var checking = fingerprinter.CheckBatchAsync(
+            supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken);
+        await Task.WhenAll(marking, checking).ConfigureAwait(false);
+        var checks = await checking.ConfigureAwait(false);
+
+        if (options.UpdateMode != UpdateMode.SkipExisting)
+        {
+            // Only sources that may become jobs: whether the registry has them decides add or update.
+            var candidates = checks
+                .Where(c => c.Status is not (FingerprintStatus.Missing or FingerprintStatus.Failed) &&
+                            (options.ForceReprocess || c.Status is not (FingerprintStatus.Unchanged or FingerprintStatus.Touched)))
+                .Select(c => ids[c.Source])
+                .ToList();
+            if (candidates.Count > 0)
+            {
+                known = await registry.GetManyAsync(candidates, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         var requests = new List<JobRequest>();
         foreach (var check in checks)
@@ -264,11 +290,8 @@ internal sealed class IngestionEngine(
             });
         }
 
-        if (requests.Count > 0)
-        {
-            await queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
-            run.Queued(requests.Count);
-        }
+        await queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
+        run.Queued(requests.Count);
     }
 
     private async Task<IngestResult> FinishAsync(IngestionRun run, CancellationToken cancellationToken)

@@ -21,18 +21,24 @@ internal sealed class JobBatchProcessor(
     private static readonly TimeSpan CompletionPollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// Processes the batch <paramref name="batchId"/>: starts a queue with <paramref name="maxConcurrent"/> slots,
-    /// lets <paramref name="enqueue"/> add the batch's jobs (processing starts with the first), and returns when
-    /// every job of the batch has finished.
+    /// Processes the batch <paramref name="batchId"/>: lets <paramref name="enqueue"/> add the batch's jobs through a
+    /// <see cref="BatchQueue"/>, runs them with <paramref name="maxConcurrent"/> slots (processing starts with the
+    /// first job, so a batch with nothing to do costs no queue housekeeping), and returns when every job of the batch
+    /// has finished.
     /// </summary>
-    public async Task ProcessAsync(string batchId, int? maxConcurrent, Func<IDocumentQueue, Task> enqueue, CancellationToken cancellationToken)
+    public async Task ProcessAsync(string batchId, int? maxConcurrent, Func<BatchQueue, Task> enqueue, CancellationToken cancellationToken)
     {
         using var processing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = new DocumentQueue(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent);
-        var worker = queue.RunAsync(processing.Token);
+        var queue = new BatchQueue(
+            new DocumentQueue(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent), processing.Token);
         try
         {
             await enqueue(queue).ConfigureAwait(false);
+            if (queue.Worker is not { } worker)
+            {
+                return;
+            }
+
             var finished = WaitForBatchAsync(batchId, processing.Token);
 
             // A queue that fails (its store is gone) must end the wait instead of leaving it polling forever.
@@ -47,14 +53,38 @@ internal sealed class JobBatchProcessor(
         finally
         {
             await processing.CancelAsync().ConfigureAwait(false);
-            try
+            if (queue.Worker is { } worker)
             {
-                await worker.ConfigureAwait(false);
+                try
+                {
+                    await worker.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping the queue is how a batch ends.
+                }
             }
-            catch (OperationCanceledException)
+        }
+    }
+
+    /// <summary>Adds a batch's jobs; the queue starts processing with the first job added.</summary>
+    internal sealed class BatchQueue(DocumentQueue queue, CancellationToken processing)
+    {
+        /// <summary>The running queue, once a job was added.</summary>
+        public Task? Worker { get; private set; }
+
+        /// <summary>Persists <paramref name="requests"/> as jobs of the batch and makes sure the queue runs them.</summary>
+        /// <returns>The jobs created, in the order of <paramref name="requests"/>.</returns>
+        public async Task<IReadOnlyList<JobRecord>> EnqueueAsync(IReadOnlyList<JobRequest> requests, CancellationToken cancellationToken)
+        {
+            if (requests.Count == 0)
             {
-                // Stopping the queue is how a batch ends.
+                return [];
             }
+
+            var created = await queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
+            Worker ??= queue.RunAsync(processing);
+            return created;
         }
     }
 

@@ -250,6 +250,11 @@ internal sealed class SqliteDatabase : IDisposable
         session.Execute("PRAGMA synchronous=NORMAL;");
         session.Execute($"PRAGMA busy_timeout={(int)BusyTimeout.TotalMilliseconds};");
         session.Execute("PRAGMA foreign_keys=ON;");
+
+        // Each write of a group commit runs under a savepoint, whose undo pages SQLite keeps in a sub-journal that
+        // spills to a temporary file past 64 KB: a busy writer wrote a temp file in /var/tmp for nearly every group.
+        // Kept in memory instead (at most one group's changed pages).
+        session.Execute("PRAGMA temp_store=MEMORY;");
         return session;
     }
 
@@ -279,6 +284,14 @@ internal sealed class SqliteDatabase : IDisposable
 
     private void Migrate(SqliteSchema[] schemas)
     {
+        // A file that is up to date needs no write lock. Another process may be writing it non-stop (a batch commits
+        // group after group), and BEGIN IMMEDIATE would wait behind it, up to the busy timeout or until it stops: a
+        // 'docpipe batch --status' next to a running batch would hang.
+        if (Array.TrueForAll(schemas, IsCurrent))
+        {
+            return;
+        }
+
         using var transaction = _writer.Connection.BeginTransaction(deferred: false);
         _writer.Transaction = transaction;
         try
@@ -294,6 +307,18 @@ internal sealed class SqliteDatabase : IDisposable
         {
             _writer.Transaction = null;
         }
+    }
+
+    /// <summary>Reads, without a transaction, whether every step of <paramref name="schema"/> is applied.</summary>
+    private bool IsCurrent(SqliteSchema schema)
+    {
+        if (_writer.Scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions';") is null)
+        {
+            return false;
+        }
+
+        return _writer.Scalar("SELECT version FROM schema_versions WHERE component = $c;", ("$c", schema.Component)) is long version &&
+            version == schema.Steps.Count;
     }
 
     /// <summary>Runs the missing steps of <paramref name="schema"/> inside the session's current transaction.</summary>

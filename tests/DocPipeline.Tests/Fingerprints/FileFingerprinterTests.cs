@@ -238,7 +238,7 @@ public sealed class FileFingerprinterTests : IDisposable
 
         Assert.Equal(FingerprintStatus.Failed, checks[0].Status);
         Assert.Contains(unreadable, checks[0].Error, StringComparison.Ordinal);
-        Assert.Contains("denied", checks[0].Error, StringComparison.Ordinal);
+        Assert.StartsWith("Permission denied", checks[0].Error, StringComparison.Ordinal);
         Assert.False(checks[0].NeedsProcessing);
         Assert.Equal(FingerprintStatus.New, checks[1].Status);
     }

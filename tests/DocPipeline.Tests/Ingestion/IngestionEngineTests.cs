@@ -200,6 +200,24 @@ public sealed class IngestionEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task IngestAsync_AnotherEmbedderThanTheDataWasBuiltWith_RefusedBeforeAnyJobIsQueued()
+    {
+        WriteCorpus();
+        await using (var first = new TestPipeline(_directory))
+        {
+            await first.IngestAsync(_directory.File("docs/bread.md"));
+        }
+
+        await using var second = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(dimensions: 64));
+
+        await Assert.ThrowsAsync<DocPipeline.Embeddings.EmbedderMismatchException>(() => second.IngestAsync(_directory.File("docs")));
+        await Assert.ThrowsAsync<DocPipeline.Embeddings.EmbedderMismatchException>(() => second.Pipeline.ResumeAsync(new IngestOptions()));
+        var jobs = await second.Pipeline.GetQueueStatusAsync();
+        Assert.Equal((1, 0, 0), (jobs.Completed, jobs.Failed, jobs.Active));
+        Assert.Equal(0, second.Embedder.Calls);
+    }
+
+    [Fact]
     public async Task IngestAsync_UpdateModes_DecideWhatHappensToNewAndExistingSources()
     {
         WriteCorpus();

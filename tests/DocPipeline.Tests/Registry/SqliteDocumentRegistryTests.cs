@@ -32,6 +32,55 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
         Assert.Single(await reopened.GetEmbeddingsAsync("m:2", [TextHash("one")]));
     }
 
+    [Fact]
+    public async Task Open_FileWrittenWithFirstSchema_KeepsEveryChunkAndEmbeddingInRowidTables()
+    {
+        var firstSchema = new SqliteSchema(SqliteDocumentRegistry.Schema.Component, [SqliteDocumentRegistry.Schema.Steps[0]]);
+        var old = SqliteDatabase.Open(Directory.File("registry.db"), "document registry", firstSchema);
+        var oldRegistry = new SqliteDocumentRegistry(old, Time);
+        await Commit(oldRegistry, Version("doc-a", 1, "one", "two") with
+        {
+            EmbeddingModel = "m:2",
+            NewEmbeddings = new Dictionary<string, ReadOnlyMemory<float>> { [TextHash("one")] = new[] { 1f, 0f } },
+        });
+        await oldRegistry.StageAsync(Version("doc-b", 1, "staged"));
+        old.Dispose();
+
+        var database = SqliteDatabase.Open(Directory.File("registry.db"), "document registry", SqliteDocumentRegistry.Schema);
+        _databases.Add(database);
+        var registry = new SqliteDocumentRegistry(database, Time);
+
+        Assert.Equal(["one", "two"], (await registry.GetChunksAsync("doc-a", 1)).Select(c => c.Text));
+        Assert.Equal(["staged"], (await registry.GetChunksAsync("doc-b", 1)).Select(c => c.Text));
+        var migrated = await registry.GetEmbeddingsAsync("m:2", [TextHash("one")]);
+        Assert.Equal([1f, 0f], migrated[TextHash("one")].ToArray());
+        var tables = database.Read(session =>
+        {
+            using var command = session.Connection.CreateCommand();
+            command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ('chunks', 'embeddings');";
+            using var reader = command.ExecuteReader();
+            var definitions = new List<string>();
+            while (reader.Read())
+            {
+                definitions.Add(reader.GetString(0));
+            }
+
+            return definitions;
+        });
+        Assert.Equal(2, tables.Count);
+        Assert.All(tables, sql => Assert.DoesNotContain("WITHOUT ROWID", sql, StringComparison.OrdinalIgnoreCase));
+
+        // Still keyed by (model, text hash): storing an embedding again replaces it.
+        await registry.StageAsync(Version("doc-a", 2, "one") with
+        {
+            EmbeddingModel = "m:2",
+            NewEmbeddings = new Dictionary<string, ReadOnlyMemory<float>> { [TextHash("one")] = new[] { 0f, 1f } },
+        });
+        var replaced = await registry.GetEmbeddingsAsync("m:2", [TextHash("one")]);
+        Assert.Equal([0f, 1f], replaced[TextHash("one")].ToArray());
+        Assert.Equal(1, (await registry.GetStatisticsAsync()).Embeddings);
+    }
+
     protected override void DisposeRegistry()
     {
         foreach (var database in _databases)

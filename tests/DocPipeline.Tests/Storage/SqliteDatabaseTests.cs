@@ -48,6 +48,25 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_UpToDateFileWhileAnotherConnectionHoldsTheWriteLock_OpensAndReadsWithoutWaiting()
+    {
+        var path = _directory.File("a.db");
+        using (var first = SqliteDatabase.Open(path, "test store", Schema))
+        {
+            await first.WriteAsync(s => s.Execute("INSERT INTO items (name) VALUES ('one');"));
+        }
+
+        // Another process in the middle of a write transaction, as a running batch nearly always is.
+        using var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        writer.Open();
+        using var transaction = writer.BeginTransaction(deferred: false);
+
+        using var database = SqliteDatabase.Open(path, "test store", Schema);
+
+        Assert.Equal(1L, database.Read(s => (long)s.Scalar("SELECT COUNT(*) FROM items;")!));
+    }
+
+    [Fact]
     public void Open_FileThatIsNotADatabase_ClearErrorAndFileUntouched()
     {
         var path = _directory.Write("jobs.db", "this is not a database, it is a text file that happens to be long enough to look like a header");

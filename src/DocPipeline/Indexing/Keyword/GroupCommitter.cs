@@ -8,23 +8,44 @@ namespace DocPipeline.Indexing.Keyword;
 /// one commit, and completes them all. A caller that registers while a commit runs waits for the next one, because
 /// the running commit may have started before its changes were applied. Eight concurrent writers therefore cost two
 /// commits at most instead of eight, while a lone writer still commits at once (there is no batching delay).</para>
+/// <para>Under sustained concurrent load the loop would otherwise commit back to back, each commit serving the few
+/// writers that arrived during the previous one, and keep a core busy with commits (a Lucene commit flushes a new
+/// segment: ~10 files created, merged away later). So after a commit shared by two or more writers, the next commit
+/// waits until as many writers wait as that commit served, or until twice that commit's duration (at most
+/// <see cref="MaxPause"/>) has passed, whichever comes first: commits stop shrinking to the few writers that happen
+/// to arrive during one commit, the commit thread stays at most a third busy, yet a group that is complete starts at
+/// once. A commit that served one writer (sequential writes, or a lone write after a quiet spell) never delays the
+/// next.</para>
 /// <para>The thread is dedicated because a commit blocks on <c>fsync</c>; on the thread pool it would starve
 /// the very callers whose work it is waiting for.</para>
 /// </remarks>
 internal sealed class GroupCommitter : IDisposable
 {
+    /// <summary>The longest a shared commit holds the next one back.</summary>
+    public static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a shared commit holds the next one back, in multiples of its own duration.</summary>
+    private const double PauseFactor = 2;
+
     private readonly Action _commit;
+    private readonly TimeProvider? _time;
+    private readonly ITimer? _pauseTimer;
     private readonly Thread _thread;
     private readonly object _gate = new();
     private List<TaskCompletionSource> _waiting = [];
+    private bool _paused;
+    private int _pauseUntilWaiting;
     private bool _stopping;
 
     /// <summary>Starts the commit thread.</summary>
     /// <param name="commit">The commit; an exception it throws fails every waiter of that commit.</param>
     /// <param name="threadName">The name of the thread, for debuggers and dumps.</param>
-    public GroupCommitter(Action commit, string threadName)
+    /// <param name="timeProvider">The clock that times commits and pauses; <see langword="null"/> never pauses.</param>
+    public GroupCommitter(Action commit, string threadName, TimeProvider? timeProvider = null)
     {
         _commit = commit;
+        _time = timeProvider;
+        _pauseTimer = timeProvider?.CreateTimer(static state => ((GroupCommitter)state!).EndPause(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _thread = new Thread(Run) { IsBackground = true, Name = threadName };
         _thread.Start();
     }
@@ -47,7 +68,7 @@ internal sealed class GroupCommitter : IDisposable
         return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
     }
 
-    /// <summary>Stops taking waiters, commits for those still waiting, and ends the thread.</summary>
+    /// <summary>Stops taking waiters, commits at once for those still waiting, and ends the thread.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -65,36 +86,79 @@ internal sealed class GroupCommitter : IDisposable
         {
             _thread.Join();
         }
+
+        _pauseTimer?.Dispose();
     }
 
     private void Run()
     {
         while (TakeBatch() is { } batch)
         {
+            var started = _time?.GetTimestamp() ?? 0;
+            Exception? error = null;
             try
             {
                 _commit();
-                foreach (var waiter in batch)
-                {
-                    waiter.TrySetResult();
-                }
             }
             catch (Exception ex)
             {
-                foreach (var waiter in batch)
+                error = ex;
+            }
+
+            // Before the waiters go on, so that whatever they do next already meets the pause.
+            if (batch.Count > 1 && _time is not null)
+            {
+                var pause = _time.GetElapsedTime(started) * PauseFactor;
+                if (pause > TimeSpan.Zero)
                 {
-                    waiter.TrySetException(ex);
+                    StartPause(pause < MaxPause ? pause : MaxPause, batch.Count);
+                }
+            }
+
+            foreach (var waiter in batch)
+            {
+                if (error is null)
+                {
+                    waiter.TrySetResult();
+                }
+                else
+                {
+                    waiter.TrySetException(error);
                 }
             }
         }
     }
 
-    /// <summary>Blocks until someone waits, then takes the waiters; <see langword="null"/> once stopped and drained.</summary>
+    private void StartPause(TimeSpan pause, int waiters)
+    {
+        lock (_gate)
+        {
+            _paused = true;
+            _pauseUntilWaiting = waiters;
+        }
+
+        _pauseTimer!.Change(pause, Timeout.InfiniteTimeSpan);
+    }
+
+    private void EndPause()
+    {
+        lock (_gate)
+        {
+            _paused = false;
+            Monitor.Pulse(_gate);
+        }
+    }
+
+    /// <summary>
+    /// Blocks until someone waits and no pause holds the commit back, then takes the waiters; <see langword="null"/>
+    /// once stopped and drained. A pause ends when its time is up, when as many writers wait as the commit before it
+    /// served, or when the committer stops.
+    /// </summary>
     private List<TaskCompletionSource>? TakeBatch()
     {
         lock (_gate)
         {
-            while (_waiting.Count == 0)
+            while (_waiting.Count == 0 || (_paused && _waiting.Count < _pauseUntilWaiting && !_stopping))
             {
                 if (_stopping)
                 {

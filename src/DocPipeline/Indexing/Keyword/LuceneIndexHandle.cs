@@ -41,7 +41,7 @@ internal sealed class LuceneIndexHandle : IDisposable
         _searchers = searchers;
         _location = settings.Location;
         _logger = logger;
-        _committer = new GroupCommitter(CommitNow, "DocPipeline keyword index commit");
+        _committer = new GroupCommitter(CommitNow, "DocPipeline keyword index commit", timeProvider);
         _refreshTimer = timeProvider.CreateTimer(static state => ((LuceneIndexHandle)state!).RefreshInBackground(), this, settings.RefreshInterval, settings.RefreshInterval);
     }
 

@@ -19,6 +19,10 @@ namespace DocPipeline.Indexing.Vector;
 /// <para>The folder is opened on first use, not when the service is created, so a process that never touches the
 /// vector index never locks it. Writes run one at a time; searches run in parallel with each other and with writes,
 /// which hold them back only while publishing a committed change.</para>
+/// <para>Upserts that arrive while another write runs are combined: the next one to take the write gate writes
+/// every upsert waiting at that moment as one batch, with one flush of the vector file and one catalog commit, and
+/// completes them all (group commit). Each caller's records are validated on their own first, so one bad batch
+/// fails only its own caller.</para>
 /// </remarks>
 internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDisposable
 {
@@ -28,6 +32,8 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _upsertsLock = new();
+    private List<PendingUpsert> _upserts = [];
     private VectorFolderLock? _folderLock;
     private VectorStore? _store;
     private volatile bool _disposed;
@@ -80,10 +86,31 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     }
 
     /// <inheritdoc/>
-    public Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+    public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return WriteAsync(store => store.UpsertAsync(NormalizedVectorBatch.Create(records, store.Dimensions), cancellationToken), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var upsert = new PendingUpsert(records, cancellationToken);
+        lock (_upsertsLock)
+        {
+            _upserts.Add(upsert);
+        }
+
+        // Whoever takes the gate next writes every upsert waiting by then; ours may already be done when we get it.
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!upsert.Completion.Task.IsCompleted)
+            {
+                await UpsertWaitingAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ReleaseGate();
+        }
+
+        await upsert.Completion.Task.ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -203,6 +230,13 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         return await store.ReadMetadataAsync(chunkId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>For tests: holds the write gate until the result is disposed, so that writes queue up behind it.</summary>
+    internal async Task<IDisposable> HoldWritesAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        return new GateRelease(this);
+    }
+
     public void Dispose()
     {
         _disposed = true;
@@ -250,6 +284,65 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         }
     }
 
+    /// <summary>
+    /// Writes every waiting upsert as one batch and completes each; the gate is held. A caller whose records are
+    /// invalid, or who cancelled while waiting, gets its own outcome; a failure of the shared write fails them all.
+    /// </summary>
+    private async Task UpsertWaitingAsync()
+    {
+        List<PendingUpsert> waiting;
+        lock (_upsertsLock)
+        {
+            waiting = _upserts;
+            _upserts = [];
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var store = _store ?? await OpenCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            var batches = new List<NormalizedVectorBatch>(waiting.Count);
+            var included = new List<PendingUpsert>(waiting.Count);
+            foreach (var upsert in waiting)
+            {
+                if (upsert.CancellationToken.IsCancellationRequested)
+                {
+                    upsert.Completion.TrySetCanceled(upsert.CancellationToken);
+                    continue;
+                }
+
+                try
+                {
+                    // Validated against the dimensions the first batch of this group fixes, when the index has none yet.
+                    var batch = NormalizedVectorBatch.Create(upsert.Records, store.Dimensions ?? (batches.Count > 0 ? batches[0].Dimensions : null));
+                    batches.Add(batch);
+                    included.Add(upsert);
+                }
+                catch (ArgumentException ex)
+                {
+                    upsert.Completion.TrySetException(ex);
+                }
+            }
+
+            if (batches.Count > 0)
+            {
+                await store.UpsertAsync(NormalizedVectorBatch.Combine(batches), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            foreach (var upsert in included)
+            {
+                upsert.Completion.TrySetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var upsert in waiting)
+            {
+                upsert.Completion.TrySetException(ex);
+            }
+        }
+    }
+
     private async Task WriteAsync(Func<VectorStore, Task> write, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -293,5 +386,20 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         Volatile.Write(ref _store, store);
         VectorIndexLog.Opened(_logger, _directory, store.Count, store.Dimensions ?? 0);
         return store;
+    }
+
+    /// <summary>An upsert waiting for the write gate: its records, its caller's token, and the outcome to report.</summary>
+    private sealed class PendingUpsert(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
+    {
+        public IReadOnlyList<VectorRecord> Records { get; } = records;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class GateRelease(EmbeddedVectorIndex index) : IDisposable
+    {
+        public void Dispose() => index.ReleaseGate();
     }
 }

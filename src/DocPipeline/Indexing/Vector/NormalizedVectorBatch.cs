@@ -88,4 +88,53 @@ internal sealed class NormalizedVectorBatch
 
         return new NormalizedVectorBatch(width, kept, values);
     }
+
+    /// <summary>
+    /// Joins validated batches of the same dimensions into one, as if their records had been given in order in one
+    /// call: a chunk id that occurs in several batches keeps its last record.
+    /// </summary>
+    /// <param name="batches">The batches, in arrival order; at least one.</param>
+    /// <exception cref="ArgumentException">The batches have different dimensions.</exception>
+    public static NormalizedVectorBatch Combine(IReadOnlyList<NormalizedVectorBatch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentOutOfRangeException.ThrowIfZero(batches.Count);
+        if (batches.Count == 1)
+        {
+            return batches[0];
+        }
+
+        var width = batches[0].Dimensions;
+        var last = new Dictionary<string, (int Batch, int Index)>(StringComparer.Ordinal);
+        for (var b = 0; b < batches.Count; b++)
+        {
+            if (batches[b].Dimensions != width)
+            {
+                throw new ArgumentException($"Cannot combine batches of {width} and {batches[b].Dimensions} dimensions.", nameof(batches));
+            }
+
+            for (var i = 0; i < batches[b].Count; i++)
+            {
+                last[batches[b].Records[i].ChunkId] = (b, i);
+            }
+        }
+
+        var records = new VectorRecord[last.Count];
+        var values = new float[last.Count * width];
+        var count = 0;
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var batch = batches[b];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (last[batch.Records[i].ChunkId] == (b, i))
+                {
+                    batch.Vector(i).CopyTo(values.AsSpan(count * width, width));
+                    records[count++] = batch.Records[i];
+                }
+            }
+        }
+
+        return new NormalizedVectorBatch(width, records, values);
+    }
 }

@@ -1,4 +1,5 @@
 using DocPipeline.Indexing.Keyword;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DocPipeline.Tests.Indexing.Keyword;
 
@@ -18,6 +19,45 @@ public sealed class GroupCommitterTests
         await Task.WhenAll(later.Append(first));
 
         Assert.Equal(2, gate.Commits);
+    }
+
+    [Fact]
+    public async Task WaitForCommitAsync_AfterASharedCommit_NextCommitWaitsForAsManyWritersOrForItsDuration()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new CommitGate();
+        using var committer = new GroupCommitter(
+            () =>
+            {
+                gate.Commit();
+                time.Advance(TimeSpan.FromMilliseconds(30));
+            },
+            "test",
+            time);
+        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        gate.WaitForFirstCommit();
+        var shared = new[] { committer.WaitForCommitAsync(CancellationToken.None), committer.WaitForCommitAsync(CancellationToken.None) };
+        gate.Release();
+        await Task.WhenAll(shared.Append(first));
+        Assert.Equal(2, gate.Commits);
+
+        // The last commit served two writers: one writer alone is held back until a second one waits, and they share a commit.
+        var alone = committer.WaitForCommitAsync(CancellationToken.None);
+        var second = committer.WaitForCommitAsync(CancellationToken.None);
+        await Task.WhenAll(alone, second);
+        Assert.Equal(3, gate.Commits);
+
+        // Or until twice as long as that commit took has passed.
+        var late = committer.WaitForCommitAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(59));
+        Assert.Equal(3, gate.Commits);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await late;
+        Assert.Equal(4, gate.Commits);
+
+        // A commit that served one writer never holds the next back.
+        await committer.WaitForCommitAsync(CancellationToken.None);
+        Assert.Equal(5, gate.Commits);
     }
 
     [Fact]

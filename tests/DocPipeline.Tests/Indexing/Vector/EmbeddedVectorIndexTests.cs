@@ -365,6 +365,39 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpsertAsync_ConcurrentCallers_WrittenTogetherYetEachGetsItsOwnOutcome()
+    {
+        var index = Open();
+        await index.UpsertAsync([Versioned(0, 1)]);
+        using var cancelled = new CancellationTokenSource();
+        Task upsertsDone;
+        Task bad;
+        Task gaveUp;
+        using (await index.HoldWritesAsync())
+        {
+            // Queued while a write holds the gate: the next writer writes them all as one batch.
+            var good = Enumerable.Range(1, 20).Select(c => index.UpsertAsync([Versioned(c, 1), Versioned(c + 100, 1)])).ToList();
+            bad = index.UpsertAsync([Record("wrong", "d", [1f, 2f, 3f])]);
+            gaveUp = index.UpsertAsync([Versioned(50, 1)], cancelled.Token);
+            good.Add(index.UpsertAsync([Versioned(1, 2)]));
+            upsertsDone = Task.WhenAll(good);
+            await cancelled.CancelAsync();
+        }
+
+        await upsertsDone;
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => bad);
+        Assert.Contains("8 dimensions", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gaveUp);
+        var entries = await ListAsync(index);
+        Assert.Equal(41, entries.Count);
+        Assert.DoesNotContain(entries, e => e.ChunkId is "wrong" or "c50");
+
+        // The later of two queued upserts of one chunk wins, as if they had run one after the other.
+        Assert.Equal(2, entries.Single(e => e.ChunkId == "c1").Version);
+        await AssertEveryEntryHoldsItsVersionedVectorAsync(index);
+    }
+
+    [Fact]
     public async Task UpsertAsync_AfterDeletesAndReplacements_ReusesFreedSlotsInsteadOfGrowing()
     {
         var index = Open(initialCapacity: 8);
