@@ -79,14 +79,14 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
             }
 
             var texts = missing.Select(h => textByHash[h]).ToList();
-            var vectors = await embeddings.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+            var vectors = await IngestionInstruments.TimeAsync("embed", embeddings.EmbedAsync(texts, cancellationToken)).ConfigureAwait(false);
             for (var i = 0; i < missing.Count; i++)
             {
                 fresh[missing[i]] = vectors[i];
             }
         }
 
-        await registry.StageAsync(
+        await IngestionInstruments.TimeAsync("registry_stage", registry.StageAsync(
             new StagedVersion
             {
                 DocumentId = content.DocumentId,
@@ -99,7 +99,7 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
                 EmbeddingModel = model,
                 NewEmbeddings = fresh,
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken)).ConfigureAwait(false);
 
         var known = new Dictionary<string, ReadOnlyMemory<float>>(cached, StringComparer.Ordinal);
         foreach (var (hash, vector) in fresh)
@@ -144,11 +144,11 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
                 Metadata = c.Metadata,
             }).ToList();
             await Task.WhenAll(
-                vectorIndex.UpsertAsync(vectorRecords, cancellationToken),
-                keywordIndex.UpsertAsync(keywordRecords, cancellationToken)).ConfigureAwait(false);
+                IngestionInstruments.TimeAsync("vector_write", vectorIndex.UpsertAsync(vectorRecords, cancellationToken)),
+                IngestionInstruments.TimeAsync("keyword_write", keywordIndex.UpsertAsync(keywordRecords, cancellationToken))).ConfigureAwait(false);
         }
 
-        await registry.SetIndexVersionsAsync(staged.DocumentId, _indexNames, staged.Version, cancellationToken).ConfigureAwait(false);
+        await IngestionInstruments.TimeAsync("index_versions", registry.SetIndexVersionsAsync(staged.DocumentId, _indexNames, staged.Version, cancellationToken)).ConfigureAwait(false);
 
         if (document.Version > 0)
         {
@@ -160,7 +160,7 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
             await DeleteChunksAsync(gone, cancellationToken).ConfigureAwait(false);
         }
 
-        return await registry.CommitAsync(staged.DocumentId, staged.Version, cancellationToken).ConfigureAwait(false);
+        return await IngestionInstruments.TimeAsync("registry_commit", registry.CommitAsync(staged.DocumentId, staged.Version, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Loads a staged version back from the registry (a job resumed after a crash continues from here).</summary>

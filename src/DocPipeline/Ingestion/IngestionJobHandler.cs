@@ -69,7 +69,7 @@ internal sealed class IngestionJobHandler(
             return await PublishAsync(job, payload, resumed, fingerprint, document, cancellationToken).ConfigureAwait(false);
         }
 
-        var read = await ReadAsync(job, payload, cancellationToken).ConfigureAwait(false);
+        var read = await IngestionInstruments.TimeAsync("read", ReadAsync(job, payload, cancellationToken)).ConfigureAwait(false);
         var current = Fingerprint(job, payload, read.ContentHash, read.Size, read.LastWriteTimeUtc);
         if (!payload.Force && document is { Version: > 0, Status: DocumentStatus.Indexed } &&
             document.ContentHash == read.ContentHash && document.MetadataHash == read.Content.MetadataHash)
@@ -80,7 +80,7 @@ internal sealed class IngestionJobHandler(
         }
 
         var staged = await writer.StageAsync(read.Content, document, cancellationToken).ConfigureAwait(false);
-        await context.SaveCheckpointAsync(new IngestionCheckpoint(staged.Version, read.ContentHash).Serialize(), cancellationToken).ConfigureAwait(false);
+        await IngestionInstruments.TimeAsync("checkpoint", context.SaveCheckpointAsync(new IngestionCheckpoint(staged.Version, read.ContentHash).Serialize(), cancellationToken)).ConfigureAwait(false);
         return await PublishAsync(job, payload, staged, current, document, cancellationToken).ConfigureAwait(false);
     }
 
@@ -94,7 +94,7 @@ internal sealed class IngestionJobHandler(
         }
 
         // Last: a fingerprint recorded before every index acknowledged would make the next run skip a document that is not there.
-        await fingerprints.UpsertAsync([fingerprint], cancellationToken).ConfigureAwait(false);
+        await IngestionInstruments.TimeAsync("fingerprint", fingerprints.UpsertAsync([fingerprint], cancellationToken)).ConfigureAwait(false);
         if (previous is { Version: > 0 } && !string.Equals(previous.Source, job.Source, StringComparison.Ordinal))
         {
             // The document moved to another source (an update from another file): the old source no longer feeds it.
