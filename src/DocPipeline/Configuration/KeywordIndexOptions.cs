@@ -10,8 +10,9 @@ public sealed class KeywordIndexOptions
     public string? Path { get; set; }
 
     /// <summary>
-    /// Gets or sets how often the searcher is refreshed in the background. Writes refresh it themselves before
-    /// they complete; the timer picks up finished segment merges, so that searchers let go of merged-away files.
+    /// Gets or sets how often the searcher checks in the background for a commit it has not picked up. Searchers
+    /// read the last commit, and every write commits and refreshes them before it completes, so this only matters
+    /// when such a refresh failed.
     /// </summary>
     /// <value>The default value is 1 second.</value>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]

@@ -11,11 +11,20 @@ namespace DocPipeline.Indexing.Keyword;
 
 /// <summary>
 /// One opened Lucene index: its directory, its single <see cref="IndexWriter"/> (which holds <c>write.lock</c>), the
-/// <see cref="SearcherManager"/> of near-real-time searchers, the group-commit thread and the refresh timer.
+/// <see cref="SearcherManager"/> of searchers opened from the last commit, the group-commit thread and the refresh timer.
 /// </summary>
 /// <remarks>
-/// Every commit point is kept by a <see cref="SnapshotDeletionPolicy"/> for as long as a copy of it runs, so a backup
-/// copies a consistent commit while writes go on.
+/// <para>Searchers read the last commit point, not the writer (no near-real-time readers). Every write returns only
+/// after a commit that includes it, and each commit refreshes the searcher before its writers complete, so a write
+/// is still searchable when it returns; what the searchers never see is a change applied but not yet committed. A
+/// near-real-time refresh would flush such changes into a new, tiny segment (files created, compounded and soon
+/// merged away); a refresh from the last commit only reads <c>segments_N</c> and opens the segments the commit wrote.</para>
+/// <para>A merge becomes visible, and the segments it replaced deletable, at the next commit, whose refresh lets the
+/// searcher move on. Until the searchers still using the old segments are released, those files stay open: on Linux
+/// the writer unlinks them and the space returns when the last searcher closes; on Windows the delete fails while they
+/// are open and the writer retries it at its next flush, merge or commit.</para>
+/// <para>Every commit point is kept by a <see cref="SnapshotDeletionPolicy"/> for as long as a copy of it runs, so a
+/// backup copies a consistent commit while writes go on.</para>
 /// </remarks>
 internal sealed class LuceneIndexHandle : IDisposable
 {
@@ -74,6 +83,11 @@ internal sealed class LuceneIndexHandle : IDisposable
                 // segments (and merges) without adding parallelism.
                 MaxThreadStates = Math.Clamp(Environment.ProcessorCount, 1, 8),
 
+                // Keep the segment readers that applying deletes (every upsert replaces its chunk id) and merging
+                // open, instead of opening every segment again at each commit. Near-real-time readers turned this
+                // on implicitly; searchers that read commits do not.
+                UseReaderPooling = true,
+
                 // Fail at once when another writer holds the folder: never wait, never hang.
                 WriteLockTimeout = 0,
             };
@@ -82,8 +96,9 @@ internal sealed class LuceneIndexHandle : IDisposable
             // A new index gets its first commit point (snapshots and a restart need one); for an existing one this is a no-op.
             writer.Commit();
 
+            // Searchers read commits, not the writer: a refresh then never flushes uncommitted changes into a segment.
             // Opening the first reader opens every segment, so missing or damaged segment files are found here.
-            searchers = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
+            searchers = new SearcherManager(directory, new Bm25SearcherFactory(similarity));
             return new LuceneIndexHandle(directory, writer, searchers, settings, timeProvider, logger);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
@@ -323,8 +338,8 @@ internal sealed class LuceneIndexHandle : IDisposable
     }
 
     /// <summary>
-    /// The timer's refresh. Writes refresh for themselves; this one lets searchers move on from segments that a
-    /// background merge replaced, so their files can be deleted, and retries a refresh that failed after a commit.
+    /// The timer's refresh. Every commit refreshes the searcher itself; this one picks up a commit whose refresh
+    /// failed. When nothing was committed since the last refresh it only reads <c>segments_N</c>.
     /// </summary>
     private void RefreshInBackground()
     {

@@ -21,7 +21,8 @@ namespace DocPipeline.Indexing.Keyword;
 /// <para>One instance owns the folder's single <see cref="IndexWriter"/>. A write applies its changes to the writer
 /// on the caller's thread, in parallel with other writes, then waits for a shared commit: one commit thread commits
 /// once for every write waiting and refreshes the searcher before completing them, so a completed write is durable
-/// and searchable, and eight concurrent writes cost one or two commits instead of eight.</para>
+/// and searchable, and eight concurrent writes cost one or two commits instead of eight. Searchers read the last
+/// commit, never changes applied but not yet committed (see <see cref="LuceneIndexHandle"/>).</para>
 /// <para>The folder is opened on first use. A folder held by another process or a damaged index is reported as a
 /// <see cref="DocPipelineStorageException"/> naming the folder, and the next call tries again.</para>
 /// </remarks>

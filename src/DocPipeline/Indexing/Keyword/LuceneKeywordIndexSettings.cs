@@ -4,7 +4,7 @@ namespace DocPipeline.Indexing.Keyword;
 
 /// <summary>What a <see cref="LuceneKeywordIndex"/> is opened with, copied from the options when it is created.</summary>
 /// <param name="Path">The full path of the index folder, or <see langword="null"/> for an in-memory index.</param>
-/// <param name="RefreshInterval">How often the searcher is refreshed in the background.</param>
+/// <param name="RefreshInterval">How often the searcher checks in the background for a commit it has not picked up.</param>
 /// <param name="RamBufferSizeMB">The writer's indexing buffer.</param>
 internal sealed record LuceneKeywordIndexSettings(string? Path, TimeSpan RefreshInterval, double RamBufferSizeMB)
 {

@@ -316,19 +316,49 @@ public sealed class LuceneKeywordIndexTests : KeywordIndexSpecification
     }
 
     [Fact]
-    public async Task RefreshTimer_ChangeNotYetCommitted_BecomesSearchableWhenTheIntervalPasses()
+    public async Task SearchAsync_ChangeAppliedButNotCommitted_NotSearchableUntilACommit()
     {
         var time = new FakeTimeProvider();
-        using var index = Open(Folder, time);
-        await index.UpsertAsync([Record("c1", "d1", "committed")]);
+        using var index = await OpenWithACommittedEntryAsync(time);
 
-        // A change applied to the writer without waiting for a commit: only the timer's refresh can show it.
-        index.OpenOrReport().Write(writer => writer.UpdateDocument(KeywordFields.ChunkTerm("c2"), KeywordFields.CreateDocument(Record("c2", "d2", "uncommitted"))));
-        var beforeInterval = await index.SearchAsync("uncommitted", 10);
+        // A change applied to the writer without waiting for a commit: searchers read commits, so no refresh shows it.
+        ApplyWithoutCommit(index, Record("c2", "d2", "uncommitted"));
+        time.Advance(RefreshInterval * 3);
+        var beforeCommit = await index.SearchAsync("uncommitted", 10);
+        await index.UpsertAsync([Record("c3", "d3", "another")]);
+
+        Assert.Empty(beforeCommit);
+        Assert.Single(await index.SearchAsync("uncommitted", 10));
+    }
+
+    [Fact]
+    public async Task RefreshTimer_ChangeNotYetCommitted_WritesNoSegmentFiles()
+    {
+        var time = new FakeTimeProvider();
+        using var index = await OpenWithACommittedEntryAsync(time);
+        ApplyWithoutCommit(index, Record("c2", "d2", "uncommitted"));
+        var before = Snapshot(Folder).Keys.Order().ToList();
+
+        time.Advance(RefreshInterval * 3);
+
+        // A near-real-time refresh would have flushed the change into a new segment here.
+        Assert.Equal(before, Snapshot(Folder).Keys.Order().ToList());
+    }
+
+    [Fact]
+    public async Task RefreshTimer_CommitWithoutRefresh_BecomesSearchableWhenTheIntervalPasses()
+    {
+        var time = new FakeTimeProvider();
+        using var index = await OpenWithACommittedEntryAsync(time);
+
+        // Committed behind the searcher's back, as when the refresh after a commit failed: only the timer picks it up.
+        ApplyWithoutCommit(index, Record("c2", "d2", "unrefreshed"));
+        index.OpenOrReport().Write(writer => writer.Commit());
+        var beforeInterval = await index.SearchAsync("unrefreshed", 10);
         time.Advance(RefreshInterval);
 
         Assert.Empty(beforeInterval);
-        Assert.Single(await index.SearchAsync("uncommitted", 10));
+        Assert.Single(await index.SearchAsync("unrefreshed", 10));
     }
 
     [Fact]
@@ -388,6 +418,10 @@ public sealed class LuceneKeywordIndexTests : KeywordIndexSpecification
 
     private static LuceneKeywordIndexSettings Settings(string folder) => new(folder, RefreshInterval, 16);
 
+    /// <summary>Applies an upsert to the writer without waiting for (or starting) a commit.</summary>
+    private static void ApplyWithoutCommit(LuceneKeywordIndex index, KeywordRecord record) =>
+        index.OpenOrReport().Write(writer => writer.UpdateDocument(KeywordFields.ChunkTerm(record.ChunkId), KeywordFields.CreateDocument(record)));
+
     private static Dictionary<string, long> Snapshot(string folder) =>
         Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), f => new FileInfo(f).Length);
 
@@ -407,6 +441,13 @@ public sealed class LuceneKeywordIndexTests : KeywordIndexSpecification
     {
         var index = new LuceneKeywordIndex(Settings(folder), time ?? TimeProvider.System);
         _opened.Add(index);
+        return index;
+    }
+
+    private async Task<LuceneKeywordIndex> OpenWithACommittedEntryAsync(FakeTimeProvider time)
+    {
+        var index = Open(Folder, time);
+        await index.UpsertAsync([Record("c1", "d1", "committed")]);
         return index;
     }
 }
