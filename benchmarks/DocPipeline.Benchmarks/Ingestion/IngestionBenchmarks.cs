@@ -10,12 +10,18 @@ namespace DocPipeline.Benchmarks.Ingestion;
 /// <see cref="FirstRun"/> ingests them into a fresh data folder (one per iteration, stores opened beforehand);
 /// <see cref="RerunUnchanged"/> runs again over the same unchanged files, which must cost a stat per file.
 /// Divide the document and chunk counts printed by the setup by the mean for documents/s, chunks/s and files/s.
+/// <see cref="MaxConcurrent"/> 32 is the default (<c>Queue:MaxConcurrent</c>); 128 shows how the run scales when
+/// more jobs share each group commit.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
 public class IngestionBenchmarks
 {
     public const int Documents = 1000;
+
+    /// <summary>Gets or sets how many jobs run at once.</summary>
+    [Params(32, 128)]
+    public int MaxConcurrent { get; set; }
 
     private BenchmarkCorpus _corpus = null!;
     private ServiceProvider _rerun = null!;
@@ -62,7 +68,7 @@ public class IngestionBenchmarks
     public Task<IngestResult> RerunUnchanged() => Ingest(_rerun);
 
     private Task<IngestResult> Ingest(ServiceProvider services) =>
-        services.GetRequiredService<IDocPipeline>().IngestAsync([_corpus.Folder], new IngestOptions());
+        services.GetRequiredService<IDocPipeline>().IngestAsync([_corpus.Folder], new IngestOptions { MaxConcurrent = MaxConcurrent });
 
     private static ServiceProvider Build(string dataFolder)
     {
