@@ -12,17 +12,27 @@ internal sealed class AsyncSignal
     public void Set() => Volatile.Read(ref _signal).TrySetResult();
 
     /// <summary>Waits until <see cref="Set"/> is called or <paramref name="timeout"/> passes.</summary>
+    /// <param name="timeout">The longest wait.</param>
+    /// <param name="time">The clock of the timeout.</param>
+    /// <param name="waiting">Called once the timeout is armed, just before the wait: a test that advances fake time
+    /// when told the loop is waiting must not advance it before the timer exists, or the timer would never fire.</param>
+    /// <param name="cancellationToken">A token to stop waiting.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, Action? waiting, CancellationToken cancellationToken)
     {
         var signal = Volatile.Read(ref _signal);
         if (!signal.Task.IsCompleted)
         {
             using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(timeout, time, stopDelay.Token);
+            waiting?.Invoke();
             await Task.WhenAny(signal.Task, delay).ConfigureAwait(false);
             await stopDelay.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+        }
+        else
+        {
+            waiting?.Invoke();
         }
 
         if (signal.Task.IsCompleted)

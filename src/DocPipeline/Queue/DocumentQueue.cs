@@ -187,8 +187,7 @@ internal sealed class DocumentQueue : IDocumentQueue
                     break;
                 }
 
-                NotifyWaitObservers();
-                await _wake.WaitAsync(_pollInterval, _time, cancellationToken).ConfigureAwait(false);
+                await _wake.WaitAsync(_pollInterval, _time, NotifyWaitObservers, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
