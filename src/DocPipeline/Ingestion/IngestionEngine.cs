@@ -7,7 +7,6 @@ using DocPipeline.Jobs;
 using DocPipeline.Queue;
 using DocPipeline.Registry;
 using DocPipeline.Search;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Ingestion;
@@ -20,7 +19,6 @@ namespace DocPipeline.Ingestion;
 /// </summary>
 internal sealed class IngestionEngine(
     IJobStore jobs,
-    IngestionJobHandler handler,
     IDocumentRegistry registry,
     FileFingerprinter fingerprinter,
     ExtractorResolver extractors,
@@ -30,8 +28,7 @@ internal sealed class IngestionEngine(
     DocumentSearcher searcher,
     EmbeddingService embeddings,
     IOptions<DocPipelineOptions> options,
-    TimeProvider time,
-    ILoggerFactory? loggerFactory = null) : IDocPipeline
+    TimeProvider time) : IDocPipeline
 {
     private const int DiscoveryBatchSize = FileFingerprinter.BatchSize;
 
@@ -91,7 +88,7 @@ internal sealed class IngestionEngine(
         try
         {
             run.DiscoveryFinished();
-            await CreateQueue(options.MaxConcurrent).RunUntilIdleAsync(cancellationToken).ConfigureAwait(false);
+            await batches.CreateQueue(options.MaxConcurrent).RunUntilIdleAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -113,9 +110,6 @@ internal sealed class IngestionEngine(
         searcher.SearchAsync(query, options, cancellationToken);
 
     private string DataDirectory => Path.GetFullPath(options.Value.DataDirectory);
-
-    private DocumentQueue CreateQueue(int? maxConcurrent) =>
-        new(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent);
 
     /// <summary>
     /// Stale-source cleanup, after the run's own writes finished: removes the documents the run did not see —

@@ -29,8 +29,7 @@ internal sealed class JobBatchProcessor(
     public async Task ProcessAsync(string batchId, int? maxConcurrent, Func<BatchQueue, Task> enqueue, CancellationToken cancellationToken)
     {
         using var processing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = new BatchQueue(
-            new DocumentQueue(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent), processing.Token);
+        var queue = new BatchQueue(CreateQueue(maxConcurrent), processing.Token);
         try
         {
             await enqueue(queue).ConfigureAwait(false);
@@ -87,6 +86,11 @@ internal sealed class JobBatchProcessor(
             return created;
         }
     }
+
+    /// <summary>A queue over the job store and the registered handler, with <paramref name="maxConcurrent"/> slots
+    /// (<see langword="null"/>: <c>Queue:MaxConcurrent</c>).</summary>
+    public DocumentQueue CreateQueue(int? maxConcurrent) =>
+        new(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent);
 
     private async Task WaitForBatchAsync(string batchId, CancellationToken cancellationToken)
     {
