@@ -56,6 +56,7 @@ internal sealed class TokenAwareChunker : IChunker
     internal const int MaxCharsPerToken = 16;
 
     private readonly Tokenizer _tokenizer;
+    private readonly WordTokenCounter _counter;
     private readonly int _unitLimit;
     private readonly int _contentLimit;
     private readonly int _overlapTokens;
@@ -79,6 +80,7 @@ internal sealed class TokenAwareChunker : IChunker
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(options);
         _tokenizer = tokenizer;
+        _counter = new WordTokenCounter(tokenizer);
         _contentLimit = Math.Max(1, options.MaxTokens - SpecialTokens);
         _unitLimit = Math.Min(options.TargetTokens, _contentLimit);
         _overlapTokens = Math.Max(0, options.OverlapTokens);
@@ -432,7 +434,7 @@ internal sealed class TokenAwareChunker : IChunker
         return (start, taken);
     }
 
-    private int Count(string text, TextSpan span) => _tokenizer.CountTokens(text.AsSpan(span.Start, span.Length));
+    private int Count(string text, TextSpan span) => _counter.Count(text.AsSpan(span.Start, span.Length));
 
     /// <summary>FNV-1a over the UTF-16 code units of the span: stable across processes and platforms.</summary>
     private static uint Hash(string text, TextSpan span)
