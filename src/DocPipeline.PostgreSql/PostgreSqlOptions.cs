@@ -35,7 +35,8 @@ public sealed class PostgreSqlOptions
 
     /// <summary>
     /// Gets or sets the most connections this process opens to the server. Each running job, heartbeat and claim
-    /// borrows one for the length of a statement, so <c>MaxConcurrent</c> + 4 is plenty; the server's
+    /// borrows one for the length of a statement; a statement that finds every connection busy waits for one (up to
+    /// the connection string's <c>Timeout</c>). <c>MaxConcurrent</c> + 4 keeps that wait rare; the server's
     /// <c>max_connections</c> must cover the sum over every worker process.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the connection string's <c>Maximum Pool Size</c>, else 100.</value>

@@ -5,12 +5,14 @@ namespace DocPipeline.Configuration;
 /// <summary>Options of the job store and the document queue (<c>DocPipeline:Queue</c>).</summary>
 public sealed class QueueOptions
 {
-    /// <summary>Gets or sets the maximum number of jobs one queue runs at the same time.</summary>
+    /// <summary>Gets or sets the maximum number of jobs one queue processes (reads, chunks, embeds) at the same time.</summary>
     /// <remarks>
     /// An ingestion job spends most of its time waiting: for the embedder and for the group commits of the registry
     /// and both indexes, which every job waiting at that moment shares. The more jobs wait together, the fewer
-    /// commits a batch needs, so this is well above the number of cores. Each running job holds one document (its
-    /// text, chunks and vectors): lower it for very large documents, such as PDFs of hundreds of megabytes.
+    /// commits a batch needs. So once a job has staged its chunks and vectors and only waits for its writes to become
+    /// durable, it gives its slot to the next job; up to eight times this number of jobs may wait that way. Each
+    /// running job holds one document (its text, chunks and vectors): lower it for very large documents, such as PDFs
+    /// of hundreds of megabytes.
     /// </remarks>
     /// <value>The default value is 32.</value>
     [Range(1, 1024)]

@@ -80,6 +80,9 @@ internal sealed class IngestionJobHandler(
         }
 
         var staged = await writer.StageAsync(read.Content, document, cancellationToken).ConfigureAwait(false);
+
+        // Read, chunked and embedded: from here on the job mostly waits for commits, which needs no processing slot.
+        (context as IJobSlotRelease)?.ReleaseProcessingSlot();
         await IngestionInstruments.TimeAsync("checkpoint", context.SaveCheckpointAsync(new IngestionCheckpoint(staged.Version, read.ContentHash).Serialize(), cancellationToken)).ConfigureAwait(false);
         return await PublishAsync(job, payload, staged, current, document, cancellationToken).ConfigureAwait(false);
     }

@@ -27,6 +27,9 @@ namespace DocPipeline.Queue;
 /// </remarks>
 internal sealed class DocumentQueue : IDocumentQueue
 {
+    /// <summary>How many jobs that only wait for their writes to become durable the queue allows per processing slot.</summary>
+    internal const int WaitingJobsPerSlot = 8;
+
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromDays(1);
 
     private readonly IJobStore _store;
@@ -36,6 +39,7 @@ internal sealed class DocumentQueue : IDocumentQueue
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly AsyncSignal _wake = new();
     private readonly int _maxConcurrent;
+    private readonly int _maxWaiting;
     private readonly int _batchSize;
     private readonly TimeSpan _leaseDuration;
     private readonly TimeSpan _heartbeatInterval;
@@ -47,6 +51,7 @@ internal sealed class DocumentQueue : IDocumentQueue
     private DateTimeOffset _nextPurgeAt = DateTimeOffset.MinValue;
     private volatile bool _paused;
     private int _active;
+    private int _waiting;
 
     public DocumentQueue(
         IJobStore store,
@@ -78,6 +83,7 @@ internal sealed class DocumentQueue : IDocumentQueue
         var queue = options.Value.Queue;
         _maxConcurrent = maxConcurrent ?? queue.MaxConcurrent;
         ArgumentOutOfRangeException.ThrowIfLessThan(_maxConcurrent, 1, nameof(maxConcurrent));
+        _maxWaiting = _maxConcurrent * WaitingJobsPerSlot;
         _batchSize = queue.BatchSize;
         _leaseDuration = queue.LeaseDuration;
         _heartbeatInterval = queue.HeartbeatInterval;
@@ -90,6 +96,9 @@ internal sealed class DocumentQueue : IDocumentQueue
     public bool IsPaused => _paused;
 
     public int RunningCount => _running.Count;
+
+    /// <summary>Gets how many running jobs hold a processing slot (running jobs minus those that only wait for commits).</summary>
+    internal int ProcessingCount => _running.Count - Volatile.Read(ref _waiting);
 
     /// <summary>Gets the identity this queue claims jobs under (<c>machine/pid/start ticks/random</c>).</summary>
     internal string Owner { get; }
@@ -176,7 +185,7 @@ internal sealed class DocumentQueue : IDocumentQueue
             {
                 await PurgeIfDueAsync(cancellationToken).ConfigureAwait(false);
                 var (requested, claimed) = await ClaimAndStartAsync(shutdown.Token, cancellationToken).ConfigureAwait(false);
-                if (claimed > 0 && claimed == requested && _running.Count < _maxConcurrent)
+                if (claimed > 0 && claimed == requested && ProcessingCount < _maxConcurrent)
                 {
                     // More may be due right now; claim again before waiting.
                     continue;
@@ -207,7 +216,7 @@ internal sealed class DocumentQueue : IDocumentQueue
     /// <summary>Claims what fits and starts it; returns how many jobs were asked for and how many were claimed.</summary>
     private async Task<(int Requested, int Claimed)> ClaimAndStartAsync(CancellationToken shutdown, CancellationToken cancellationToken)
     {
-        var free = _maxConcurrent - _running.Count;
+        var free = _maxConcurrent - ProcessingCount;
         if (_paused || free <= 0)
         {
             return (0, 0);
@@ -269,6 +278,11 @@ internal sealed class DocumentQueue : IDocumentQueue
 
             // Last: once the job leaves the running set, an idle run may return, so everything above must be done.
             _running.TryRemove(job.Id, out _);
+            if (job.SlotReleased)
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+
             _wake.Set();
         }
     }
@@ -280,7 +294,7 @@ internal sealed class DocumentQueue : IDocumentQueue
         string? result;
         try
         {
-            result = await _handler.HandleAsync(new QueueJobContext(_store, job), job.Token).ConfigureAwait(false);
+            result = await _handler.HandleAsync(new QueueJobContext(_store, job, ReleaseSlot), job.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (job.Token.IsCancellationRequested)
         {
@@ -308,6 +322,35 @@ internal sealed class DocumentQueue : IDocumentQueue
         QueueInstruments.Completed.Add(1, new KeyValuePair<string, object?>("docpipeline.job.type", TypeTag(record.Type)));
         QueueLog.JobCompleted(_logger, record.Id, record.Type, record.DocumentId);
         return "completed";
+    }
+
+    /// <summary>
+    /// Lets <paramref name="job"/> wait for its commits outside the processing slots, so that another job can start,
+    /// unless <see cref="WaitingJobsPerSlot"/> × MaxConcurrent jobs already wait.
+    /// </summary>
+    private void ReleaseSlot(RunningJob job)
+    {
+        while (true)
+        {
+            var waiting = Volatile.Read(ref _waiting);
+            if (job.SlotReleased || waiting >= _maxWaiting)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _waiting, waiting + 1, waiting) == waiting)
+            {
+                break;
+            }
+        }
+
+        if (!job.ReleaseSlot())
+        {
+            Interlocked.Decrement(ref _waiting);
+            return;
+        }
+
+        _wake.Set();
     }
 
     /// <summary>The handler stopped because its token fired: lost lease, cancel request, or shutdown.</summary>

@@ -3,7 +3,7 @@ using DocPipeline.Jobs;
 namespace DocPipeline.Queue;
 
 /// <summary>The <see cref="JobContext"/> a queue hands to its handler; progress and checkpoints go to the store under the job's lease.</summary>
-internal sealed class QueueJobContext(IJobStore store, RunningJob job) : JobContext
+internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<RunningJob> releaseSlot) : JobContext, IJobSlotRelease
 {
     private string? _checkpoint = job.Lease.Job.Checkpoint;
 
@@ -19,6 +19,8 @@ internal sealed class QueueJobContext(IJobStore store, RunningJob job) : JobCont
             job.MarkLeaseLost();
         }
     }
+
+    public void ReleaseProcessingSlot() => releaseSlot(job);
 
     public override async Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default)
     {

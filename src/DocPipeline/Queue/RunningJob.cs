@@ -11,6 +11,7 @@ internal sealed class RunningJob : IAsyncDisposable
     private bool _disposed;
     private int _leaseLost;
     private int _cancelRequested;
+    private int _slotReleased;
     private volatile bool _finishing;
 
     public RunningJob(JobLease lease, CancellationToken shutdown)
@@ -43,6 +44,15 @@ internal sealed class RunningJob : IAsyncDisposable
     }
 
     /// <summary>Records that the lease is gone and fires the token; returns whether this call was the first to say so.</summary>
+    /// <summary>
+    /// Marks that the job now only waits for its writes to become durable and gives back its processing slot.
+    /// Returns <see langword="true"/> the first time.
+    /// </summary>
+    public bool ReleaseSlot() => Interlocked.Exchange(ref _slotReleased, 1) == 0;
+
+    /// <summary>Gets a value indicating whether the job gave back its processing slot.</summary>
+    public bool SlotReleased => Volatile.Read(ref _slotReleased) != 0;
+
     public bool MarkLeaseLost()
     {
         var first = Interlocked.Exchange(ref _leaseLost, 1) == 0;

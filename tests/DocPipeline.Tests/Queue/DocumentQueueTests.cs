@@ -56,6 +56,70 @@ public sealed class DocumentQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task ReleaseProcessingSlot_JobsWaitingForCommits_MoreJobsRunButProcessingNeverExceedsMax()
+    {
+        int processing = 0, peakProcessing = 0, waiting = 0;
+        var twelveWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = _harness.CreateQueue(async (context, ct) =>
+        {
+            InterlockedMax(ref peakProcessing, Interlocked.Increment(ref processing));
+            await Task.Yield();
+            Interlocked.Decrement(ref processing);
+            ((IJobSlotRelease)context).ReleaseProcessingSlot();
+
+            // Waiting jobs hold no slot: three times MaxConcurrent of them must be able to wait at once.
+            if (Interlocked.Increment(ref waiting) == 12)
+            {
+                twelveWaiting.TrySetResult();
+            }
+
+            await twelveWaiting.Task.WaitAsync(ct);
+            return null;
+        });
+        await queue.EnqueueAsync(QueueHarness.Requests(60));
+
+        await queue.RunUntilIdleAsync(CancellationToken.None).WaitAsync(Patience);
+
+        Assert.True(twelveWaiting.Task.IsCompletedSuccessfully);
+        Assert.InRange(peakProcessing, 1, 4);
+        Assert.Equal(new JobStatusCounts(0, 0, 60, 0, 0), await queue.GetCountsAsync());
+        Assert.Equal(0, queue.RunningCount);
+        Assert.Equal(0, queue.ProcessingCount);
+    }
+
+    [Fact]
+    public async Task ReleaseProcessingSlot_WaitingLimitReached_JobKeepsItsSlotAndNoMoreStart()
+    {
+        var harness = new QueueHarness(q => q.MaxConcurrent = 1);
+        try
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var queue = harness.CreateQueue(async (context, ct) =>
+            {
+                ((IJobSlotRelease)context).ReleaseProcessingSlot();
+                await gate.Task.WaitAsync(ct);
+                return null;
+            });
+            await queue.EnqueueAsync(QueueHarness.Requests(20));
+            var limit = 1 + DocumentQueue.WaitingJobsPerSlot;
+            var run = queue.RunUntilIdleAsync(CancellationToken.None);
+
+            // The loop waits for work only once nothing more may start: eight waiting jobs and one holding the slot.
+            await queue.WaitingForWorkAsync(() => queue.RunningCount == limit).WaitAsync(Patience);
+
+            Assert.Equal(limit, queue.RunningCount);
+            Assert.Equal(1, queue.ProcessingCount);
+            gate.SetResult();
+            await run.WaitAsync(Patience);
+            Assert.Equal(new JobStatusCounts(0, 0, 20, 0, 0), await queue.GetCountsAsync());
+        }
+        finally
+        {
+            harness.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task EnqueueAsync_WhileRunIsWaiting_WakesItWithoutWaitingForThePoll()
     {
         var handled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
