@@ -4,10 +4,12 @@ namespace DocPipeline.Indexing.Keyword;
 /// Runs commits on one dedicated thread and shares each commit among every caller waiting for it (group commit).
 /// </summary>
 /// <remarks>
-/// <para>A caller first applies its changes, then waits here. The loop takes every waiter registered so far, runs
-/// one commit, and completes them all. A caller that registers while a commit runs waits for the next one, because
-/// the running commit may have started before its changes were applied. Eight concurrent writers therefore cost two
-/// commits at most instead of eight, while a lone writer still commits at once (there is no batching delay).</para>
+/// <para>A caller either applies its changes itself and then waits here (<see cref="WaitForCommitAsync"/>), or hands
+/// them over to be applied on the commit thread (<see cref="ApplyAndCommitAsync"/>). The loop takes every waiter
+/// registered so far, applies the changes handed over (one after another, on its own thread), runs one commit, and
+/// completes them all. A caller that registers while a commit runs waits for the next one, because the running
+/// commit may have started before its changes were applied. Eight concurrent writers therefore cost two commits at
+/// most instead of eight, while a lone writer still commits at once (there is no batching delay).</para>
 /// <para>Under sustained concurrent load the loop would otherwise commit back to back, each commit serving the few
 /// writers that arrived during the previous one, and keep a core busy with commits (a Lucene commit flushes a new
 /// segment: ~10 files created, merged away later). So after a commit shared by two or more writers, the next commit
@@ -32,7 +34,7 @@ internal sealed class GroupCommitter : IDisposable
     private readonly ITimer? _pauseTimer;
     private readonly Thread _thread;
     private readonly object _gate = new();
-    private List<TaskCompletionSource> _waiting = [];
+    private List<Waiter> _waiting = [];
     private bool _paused;
     private int _pauseUntilWaiting;
     private bool _stopping;
@@ -54,18 +56,20 @@ internal sealed class GroupCommitter : IDisposable
     /// Waits for a commit that starts after this call, so that it includes every change the caller applied before.
     /// </summary>
     /// <remarks>Cancelling stops the wait, not the commit: the applied changes are committed anyway.</remarks>
-    public Task WaitForCommitAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_stopping, this);
-            _waiting.Add(waiter);
-            Monitor.Pulse(_gate);
-        }
+    public Task WaitForCommitAsync(CancellationToken cancellationToken) => Enqueue(null, cancellationToken);
 
-        return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
+    /// <summary>
+    /// Has the commit thread run <paramref name="apply"/> just before its next commit, and waits for that commit.
+    /// The changes of every writer waiting then are applied one after another on that thread and share the commit.
+    /// </summary>
+    /// <remarks>
+    /// An exception from <paramref name="apply"/> fails this write only; the others still commit. A write cancelled
+    /// before its turn is not applied; one cancelled later is committed anyway.
+    /// </remarks>
+    public Task ApplyAndCommitAsync(Action apply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        return Enqueue(apply, cancellationToken);
     }
 
     /// <summary>Stops taking waiters, commits at once for those still waiting, and ends the thread.</summary>
@@ -90,15 +94,34 @@ internal sealed class GroupCommitter : IDisposable
         _pauseTimer?.Dispose();
     }
 
+    private Task Enqueue(Action? apply, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var waiter = new Waiter(apply, cancellationToken);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            _waiting.Add(waiter);
+            Monitor.Pulse(_gate);
+        }
+
+        var task = waiter.Completion.Task;
+        return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
+    }
+
     private void Run()
     {
         while (TakeBatch() is { } batch)
         {
             var started = _time?.GetTimestamp() ?? 0;
+            var toCommit = ApplyChanges(batch);
             Exception? error = null;
             try
             {
-                _commit();
+                if (toCommit > 0)
+                {
+                    _commit();
+                }
             }
             catch (Exception ex)
             {
@@ -117,16 +140,54 @@ internal sealed class GroupCommitter : IDisposable
 
             foreach (var waiter in batch)
             {
+                if (waiter.Done)
+                {
+                    continue;
+                }
+
                 if (error is null)
                 {
-                    waiter.TrySetResult();
+                    waiter.Completion.TrySetResult();
                 }
                 else
                 {
-                    waiter.TrySetException(error);
+                    waiter.Completion.TrySetException(error);
                 }
             }
         }
+    }
+
+    /// <summary>Applies the changes handed over with the batch's writes; returns how many writes the commit serves.</summary>
+    private static int ApplyChanges(List<Waiter> batch)
+    {
+        var toCommit = 0;
+        foreach (var waiter in batch)
+        {
+            if (waiter.Apply is { } apply)
+            {
+                if (waiter.CancellationToken.IsCancellationRequested)
+                {
+                    waiter.Done = true;
+                    waiter.Completion.TrySetCanceled(waiter.CancellationToken);
+                    continue;
+                }
+
+                try
+                {
+                    apply();
+                }
+                catch (Exception ex)
+                {
+                    waiter.Done = true;
+                    waiter.Completion.TrySetException(ex);
+                    continue;
+                }
+            }
+
+            toCommit++;
+        }
+
+        return toCommit;
     }
 
     private void StartPause(TimeSpan pause, int waiters)
@@ -154,7 +215,7 @@ internal sealed class GroupCommitter : IDisposable
     /// once stopped and drained. A pause ends when its time is up, when as many writers wait as the commit before it
     /// served, or when the committer stops.
     /// </summary>
-    private List<TaskCompletionSource>? TakeBatch()
+    private List<Waiter>? TakeBatch()
     {
         lock (_gate)
         {
@@ -172,5 +233,17 @@ internal sealed class GroupCommitter : IDisposable
             _waiting = [];
             return all;
         }
+    }
+
+    private sealed class Waiter(Action? apply, CancellationToken cancellationToken)
+    {
+        public Action? Apply { get; } = apply;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Gets or sets a value indicating whether the write already ended (cancelled or failed) before the commit.</summary>
+        public bool Done { get; set; }
     }
 }

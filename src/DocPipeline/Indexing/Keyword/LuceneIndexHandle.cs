@@ -146,8 +146,12 @@ internal sealed class LuceneIndexHandle : IDisposable
         }
     }
 
-    /// <summary>Waits until a commit that includes every change applied before this call is durable and searchable.</summary>
-    public Task CommitAsync(CancellationToken cancellationToken) => _committer.WaitForCommitAsync(cancellationToken);
+    /// <summary>
+    /// Hands <paramref name="change"/> to the commit thread, which applies it together with the other writes waiting
+    /// (one thread: each commit flushes one segment) and commits; completes when that commit is durable and searchable.
+    /// </summary>
+    public Task ApplyAndCommitAsync(Action<IndexWriter> change, CancellationToken cancellationToken) =>
+        _committer.ApplyAndCommitAsync(() => Write(change), cancellationToken);
 
     /// <summary>Takes the current searcher; give it back with <see cref="Release"/>.</summary>
     public IndexSearcher Acquire() => _searchers.Acquire();
@@ -156,8 +160,8 @@ internal sealed class LuceneIndexHandle : IDisposable
     public void Release(IndexSearcher searcher) => _searchers.Release(searcher);
 
     /// <summary>
-    /// Runs a change on the writer, reporting storage failures with the index's location. The writer is thread-safe:
-    /// concurrent callers add and delete documents in parallel.
+    /// Runs a change on the writer, reporting storage failures with the index's location. Group-committed writes run
+    /// on the commit thread (<see cref="ApplyAndCommitAsync"/>); writes that commit alone run on the caller's thread.
     /// </summary>
     public void Write(Action<IndexWriter> change)
     {

@@ -18,11 +18,13 @@ namespace DocPipeline.Indexing.Keyword;
 /// (the default) or in memory (for tests, chosen explicitly).
 /// </summary>
 /// <remarks>
-/// <para>One instance owns the folder's single <see cref="IndexWriter"/>. A write applies its changes to the writer
-/// on the caller's thread, in parallel with other writes, then waits for a shared commit: one commit thread commits
-/// once for every write waiting and refreshes the searcher before completing them, so a completed write is durable
-/// and searchable, and eight concurrent writes cost one or two commits instead of eight. Searchers read the last
-/// commit, never changes applied but not yet committed (see <see cref="LuceneIndexHandle"/>).</para>
+/// <para>One instance owns the folder's single <see cref="IndexWriter"/>. A write hands its changes to the commit
+/// thread and waits: that thread applies the changes of every write waiting, one after another, commits once for
+/// all of them and refreshes the searcher before completing them, so a completed write is durable and searchable,
+/// eight concurrent writes cost one or two commits instead of eight, and each commit flushes a single segment (writes
+/// applied on several threads would flush one segment per thread at every commit, each with its files, fsyncs and
+/// later merges). Searchers read the last commit, never changes applied but not yet committed (see
+/// <see cref="LuceneIndexHandle"/>).</para>
 /// <para>The folder is opened on first use. A folder held by another process or a damaged index is reported as a
 /// <see cref="DocPipelineStorageException"/> naming the folder, and the next call tries again.</para>
 /// </remarks>
@@ -325,7 +327,7 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
         return terms.Length == 0 ? Task.CompletedTask : WriteAndCommitAsync(writer => writer.DeleteDocuments(terms), cancellationToken);
     }
 
-    /// <summary>Applies a change to the writer on the caller's thread, then waits for the shared commit that makes it durable and searchable.</summary>
+    /// <summary>Has the change applied and committed (shared with the writes waiting at that moment); returns once it is durable and searchable.</summary>
     private async Task WriteAndCommitAsync(Action<IndexWriter> change, CancellationToken cancellationToken)
     {
         var handle = OpenOrReport();
@@ -340,8 +342,7 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
             return;
         }
 
-        handle.Write(change);
-        await handle.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await handle.ApplyAndCommitAsync(change, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Counts the distinct document ids that still have a live chunk: one walk over the document id terms.</summary>

@@ -82,6 +82,89 @@ public sealed class GroupCommitterTests
     }
 
     [Fact]
+    public async Task ApplyAndCommitAsync_WritersWaitingTogether_ChangesAppliedOnTheCommitThreadBeforeTheirSharedCommit()
+    {
+        using var gate = new CommitGate();
+        var log = new List<string>();
+        var threads = new HashSet<int>();
+        using var committer = new GroupCommitter(
+            () =>
+            {
+                lock (log)
+                {
+                    log.Add("commit");
+                }
+
+                gate.Commit();
+            },
+            "test");
+        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        gate.WaitForFirstCommit();
+
+        var writes = Enumerable.Range(0, 5).Select(i => committer.ApplyAndCommitAsync(
+            () =>
+            {
+                lock (log)
+                {
+                    log.Add($"apply {i}");
+                    threads.Add(Environment.CurrentManagedThreadId);
+                }
+            },
+            CancellationToken.None)).ToList();
+        Assert.DoesNotContain(log, entry => entry.StartsWith("apply", StringComparison.Ordinal));
+        gate.Release();
+        await Task.WhenAll(writes.Append(first));
+
+        // One commit for the five writes, after all five changes, all applied on one thread (the commit thread).
+        Assert.Equal(["commit", "apply 0", "apply 1", "apply 2", "apply 3", "apply 4", "commit"], log);
+        Assert.Single(threads);
+        Assert.DoesNotContain(Environment.CurrentManagedThreadId, threads);
+    }
+
+    [Fact]
+    public async Task ApplyAndCommitAsync_OneChangeThrows_OnlyThatWriteFailsAndTheOthersCommit()
+    {
+        using var gate = new CommitGate();
+        using var committer = new GroupCommitter(gate.Commit, "test");
+        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        gate.WaitForFirstCommit();
+        var applied = 0;
+
+        var good = committer.ApplyAndCommitAsync(() => Interlocked.Increment(ref applied), CancellationToken.None);
+        var bad = committer.ApplyAndCommitAsync(() => throw new InvalidDataException("bad record"), CancellationToken.None);
+        var alsoGood = committer.ApplyAndCommitAsync(() => Interlocked.Increment(ref applied), CancellationToken.None);
+        gate.Release();
+
+        await Task.WhenAll(first, good, alsoGood);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => bad);
+        Assert.Equal("bad record", error.Message);
+        Assert.Equal(2, applied);
+        Assert.Equal(2, gate.Commits);
+    }
+
+    [Fact]
+    public async Task ApplyAndCommitAsync_CancelledBeforeItsTurn_ChangeNeverApplied()
+    {
+        using var gate = new CommitGate();
+        using var committer = new GroupCommitter(gate.Commit, "test");
+        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        gate.WaitForFirstCommit();
+        using var cancel = new CancellationTokenSource();
+        var applied = false;
+
+        var write = committer.ApplyAndCommitAsync(() => applied = true, cancel.Token);
+        await cancel.CancelAsync();
+        gate.Release();
+        await first;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
+
+        // The next commit proves the loop went past the cancelled write without applying it.
+        await committer.WaitForCommitAsync(CancellationToken.None);
+        Assert.False(applied);
+    }
+
+    [Fact]
     public async Task Dispose_WaitersPending_CommitsForThemBeforeStopping()
     {
         using var gate = new CommitGate();
