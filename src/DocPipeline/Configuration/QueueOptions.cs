@@ -10,9 +10,9 @@ public sealed class QueueOptions
     /// An ingestion job spends most of its time waiting: for the embedder and for the group commits of the registry
     /// and both indexes, which every job waiting at that moment shares. The more jobs wait together, the fewer
     /// commits a batch needs. So once a job has staged its chunks and vectors and only waits for its writes to become
-    /// durable, it gives its slot to the next job; up to eight times this number of jobs may wait that way. Each
-    /// running job holds one document (its text, chunks and vectors): lower it for very large documents, such as PDFs
-    /// of hundreds of megabytes.
+    /// durable, it gives its slot to the next job: up to 32 times this number of jobs may wait that way, holding at
+    /// most 256 MB of chunks and vectors together (past that, a job keeps its slot while it waits). Each processing
+    /// job holds one whole document: lower this for very large documents, such as PDFs of hundreds of megabytes.
     /// </remarks>
     /// <value>The default value is 32.</value>
     [Range(1, 1024)]

@@ -18,7 +18,14 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
     /// embedding cache are embedded; chunks carried over unchanged keep their revision, so their index entries are
     /// not rewritten.
     /// </summary>
-    public async Task<StagedDocument> StageAsync(DocumentContent content, DocumentRecord? current, CancellationToken cancellationToken)
+    /// <param name="content">The new version's content.</param>
+    /// <param name="current">The document as the registry has it, or <see langword="null"/> for a new one.</param>
+    /// <param name="embedded">
+    /// Called once the new chunks are embedded, before the registry write (what is left is mostly waiting for commits),
+    /// with about how many bytes the staged version holds in memory.
+    /// </param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    public async Task<StagedDocument> StageAsync(DocumentContent content, DocumentRecord? current, Action<long>? embedded, CancellationToken cancellationToken)
     {
         var model = await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var version = Math.Max(current?.Version ?? 0, current?.PendingVersion ?? 0) + 1;
@@ -86,6 +93,7 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
             }
         }
 
+        embedded?.Invoke(HeldBytes(chunks, fresh.Values.Concat(cached.Values)));
         await IngestionInstruments.TimeAsync("registry_stage", registry.StageAsync(
             new StagedVersion
             {
@@ -197,6 +205,23 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
         }
 
         return merged;
+    }
+
+    /// <summary>About how much memory a staged version holds: chunk texts (twice: content and records), vectors, record overhead.</summary>
+    private static long HeldBytes(IReadOnlyList<ChunkRecord> chunks, IEnumerable<ReadOnlyMemory<float>> vectors)
+    {
+        long bytes = 0;
+        foreach (var chunk in chunks)
+        {
+            bytes += (chunk.Text.Length * 4L) + 1024;
+        }
+
+        foreach (var vector in vectors)
+        {
+            bytes += vector.Length * (long)sizeof(float);
+        }
+
+        return bytes;
     }
 
     /// <summary>What an index entry holds besides the vector: when it differs, the entry is rewritten (never re-embedded).</summary>

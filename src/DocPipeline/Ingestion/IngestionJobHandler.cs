@@ -79,10 +79,9 @@ internal sealed class IngestionJobHandler(
             return new JobOutcome(JobOutcome.Unchanged, document.ChunkCount, 0, document.ChunkCount);
         }
 
-        var staged = await writer.StageAsync(read.Content, document, cancellationToken).ConfigureAwait(false);
-
-        // Read, chunked and embedded: from here on the job mostly waits for commits, which needs no processing slot.
-        (context as IJobSlotRelease)?.ReleaseProcessingSlot();
+        // Once read, chunked and embedded, the job mostly waits for commits, which needs no processing slot.
+        var slot = context as IJobSlotRelease;
+        var staged = await writer.StageAsync(read.Content, document, slot is null ? null : slot.ReleaseProcessingSlot, cancellationToken).ConfigureAwait(false);
         await IngestionInstruments.TimeAsync("checkpoint", context.SaveCheckpointAsync(new IngestionCheckpoint(staged.Version, read.ContentHash).Serialize(), cancellationToken)).ConfigureAwait(false);
         return await PublishAsync(job, payload, staged, current, document, cancellationToken).ConfigureAwait(false);
     }

@@ -28,7 +28,10 @@ namespace DocPipeline.Queue;
 internal sealed class DocumentQueue : IDocumentQueue
 {
     /// <summary>How many jobs that only wait for their writes to become durable the queue allows per processing slot.</summary>
-    internal const int WaitingJobsPerSlot = 8;
+    internal const int WaitingJobsPerSlot = 32;
+
+    /// <summary>The most memory (as the jobs estimate it) that jobs waiting for their writes may hold together.</summary>
+    internal const long WaitingBytesBudget = 256L * 1024 * 1024;
 
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromDays(1);
 
@@ -52,6 +55,7 @@ internal sealed class DocumentQueue : IDocumentQueue
     private volatile bool _paused;
     private int _active;
     private int _waiting;
+    private long _waitingBytes;
 
     public DocumentQueue(
         IJobStore store,
@@ -280,6 +284,7 @@ internal sealed class DocumentQueue : IDocumentQueue
             _running.TryRemove(job.Id, out _);
             if (job.SlotReleased)
             {
+                Interlocked.Add(ref _waitingBytes, -job.HeldBytes);
                 Interlocked.Decrement(ref _waiting);
             }
 
@@ -326,10 +331,12 @@ internal sealed class DocumentQueue : IDocumentQueue
 
     /// <summary>
     /// Lets <paramref name="job"/> wait for its commits outside the processing slots, so that another job can start,
-    /// unless <see cref="WaitingJobsPerSlot"/> × MaxConcurrent jobs already wait.
+    /// unless <see cref="WaitingJobsPerSlot"/> × MaxConcurrent jobs already wait or their memory would pass
+    /// <see cref="WaitingBytesBudget"/>; then the job keeps its slot.
     /// </summary>
-    private void ReleaseSlot(RunningJob job)
+    private void ReleaseSlot(RunningJob job, long heldBytes)
     {
+        heldBytes = Math.Max(0, heldBytes);
         while (true)
         {
             var waiting = Volatile.Read(ref _waiting);
@@ -344,8 +351,11 @@ internal sealed class DocumentQueue : IDocumentQueue
             }
         }
 
-        if (!job.ReleaseSlot())
+        // The first waiting job is always let through, so that one big document cannot stall the run on its own.
+        var bytes = Interlocked.Add(ref _waitingBytes, heldBytes);
+        if ((bytes > WaitingBytesBudget && bytes != heldBytes) || !job.ReleaseSlot(heldBytes))
         {
+            Interlocked.Add(ref _waitingBytes, -heldBytes);
             Interlocked.Decrement(ref _waiting);
             return;
         }

@@ -3,7 +3,7 @@ using DocPipeline.Jobs;
 namespace DocPipeline.Queue;
 
 /// <summary>The <see cref="JobContext"/> a queue hands to its handler; progress and checkpoints go to the store under the job's lease.</summary>
-internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<RunningJob> releaseSlot) : JobContext, IJobSlotRelease
+internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<RunningJob, long> releaseSlot) : JobContext, IJobSlotRelease
 {
     private string? _checkpoint = job.Lease.Job.Checkpoint;
 
@@ -20,7 +20,7 @@ internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<Ru
         }
     }
 
-    public void ReleaseProcessingSlot() => releaseSlot(job);
+    public void ReleaseProcessingSlot(long heldBytes) => releaseSlot(job, heldBytes);
 
     public override async Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default)
     {

@@ -48,7 +48,19 @@ internal sealed class RunningJob : IAsyncDisposable
     /// Marks that the job now only waits for its writes to become durable and gives back its processing slot.
     /// Returns <see langword="true"/> the first time.
     /// </summary>
-    public bool ReleaseSlot() => Interlocked.Exchange(ref _slotReleased, 1) == 0;
+    public bool ReleaseSlot(long heldBytes)
+    {
+        if (Interlocked.Exchange(ref _slotReleased, 1) != 0)
+        {
+            return false;
+        }
+
+        HeldBytes = heldBytes;
+        return true;
+    }
+
+    /// <summary>Gets the memory the job said it holds while it waits (set when it gives back its slot).</summary>
+    public long HeldBytes { get; private set; }
 
     /// <summary>Gets a value indicating whether the job gave back its processing slot.</summary>
     public bool SlotReleased => Volatile.Read(ref _slotReleased) != 0;

@@ -65,7 +65,7 @@ public sealed class DocumentQueueTests : IDisposable
             InterlockedMax(ref peakProcessing, Interlocked.Increment(ref processing));
             await Task.Yield();
             Interlocked.Decrement(ref processing);
-            ((IJobSlotRelease)context).ReleaseProcessingSlot();
+            ((IJobSlotRelease)context).ReleaseProcessingSlot(1024);
 
             // Waiting jobs hold no slot: three times MaxConcurrent of them must be able to wait at once.
             if (Interlocked.Increment(ref waiting) == 12)
@@ -96,27 +96,50 @@ public sealed class DocumentQueueTests : IDisposable
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var queue = harness.CreateQueue(async (context, ct) =>
             {
-                ((IJobSlotRelease)context).ReleaseProcessingSlot();
+                ((IJobSlotRelease)context).ReleaseProcessingSlot(1024);
                 await gate.Task.WaitAsync(ct);
                 return null;
             });
-            await queue.EnqueueAsync(QueueHarness.Requests(20));
+            await queue.EnqueueAsync(QueueHarness.Requests(DocumentQueue.WaitingJobsPerSlot + 10));
             var limit = 1 + DocumentQueue.WaitingJobsPerSlot;
             var run = queue.RunUntilIdleAsync(CancellationToken.None);
 
-            // The loop waits for work only once nothing more may start: eight waiting jobs and one holding the slot.
+            // The loop waits for work only once nothing more may start: the waiting jobs and one holding the slot.
             await queue.WaitingForWorkAsync(() => queue.RunningCount == limit).WaitAsync(Patience);
 
             Assert.Equal(limit, queue.RunningCount);
             Assert.Equal(1, queue.ProcessingCount);
             gate.SetResult();
             await run.WaitAsync(Patience);
-            Assert.Equal(new JobStatusCounts(0, 0, 20, 0, 0), await queue.GetCountsAsync());
+            Assert.Equal(new JobStatusCounts(0, 0, DocumentQueue.WaitingJobsPerSlot + 10, 0, 0), await queue.GetCountsAsync());
         }
         finally
         {
             harness.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task ReleaseProcessingSlot_WaitingJobsWouldHoldTooMuchMemory_JobKeepsItsSlot()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = _harness.CreateQueue(async (context, ct) =>
+        {
+            // Each job holds more than half the budget: only the first to wait fits (the first always does).
+            ((IJobSlotRelease)context).ReleaseProcessingSlot((DocumentQueue.WaitingBytesBudget / 2) + 1);
+            await gate.Task.WaitAsync(ct);
+            return null;
+        });
+        await queue.EnqueueAsync(QueueHarness.Requests(10));
+        var run = queue.RunUntilIdleAsync(CancellationToken.None);
+
+        await queue.WaitingForWorkAsync(() => queue.RunningCount == 5).WaitAsync(Patience);
+
+        Assert.Equal(5, queue.RunningCount);
+        Assert.Equal(4, queue.ProcessingCount);
+        gate.SetResult();
+        await run.WaitAsync(Patience);
+        Assert.Equal(new JobStatusCounts(0, 0, 10, 0, 0), await queue.GetCountsAsync());
     }
 
     [Fact]
