@@ -122,8 +122,12 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
     /// Writes a staged version to both indexes, deletes the chunks of the committed version it does not keep, and
     /// commits it. With <paramref name="rewriteAll"/> every chunk is written, not only the new or changed ones.
     /// </summary>
+    /// <param name="staged">The staged version.</param>
+    /// <param name="rewriteAll">Whether to write every chunk, not only the new or changed ones.</param>
+    /// <param name="seenGeneration">The ingestion run that saw the document (see <see cref="IDocumentRegistry.MarkSeenAsync"/>), or 0.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
     /// <returns><see langword="false"/> when the version was no longer staged (a newer job got there first).</returns>
-    public async Task<bool> PublishAsync(StagedDocument staged, bool rewriteAll, CancellationToken cancellationToken)
+    public async Task<bool> PublishAsync(StagedDocument staged, bool rewriteAll, long seenGeneration, CancellationToken cancellationToken)
     {
         var document = await registry.GetAsync(staged.DocumentId, cancellationToken).ConfigureAwait(false);
         if (document?.PendingVersion != staged.Version)
@@ -156,6 +160,14 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
                 IngestionInstruments.TimeAsync("keyword_write", keywordIndex.UpsertAsync(keywordRecords, cancellationToken))).ConfigureAwait(false);
         }
 
+        if (document.Version == 0 && registry is IPublishCommitRegistry publisher)
+        {
+            // No earlier version whose chunks must go between recording the index versions and the commit: one write.
+            return await IngestionInstruments.TimeAsync(
+                "registry_commit",
+                publisher.CommitPublishedAsync(staged.DocumentId, _indexNames, staged.Version, seenGeneration, cancellationToken)).ConfigureAwait(false);
+        }
+
         await IngestionInstruments.TimeAsync("index_versions", registry.SetIndexVersionsAsync(staged.DocumentId, _indexNames, staged.Version, cancellationToken)).ConfigureAwait(false);
 
         if (document.Version > 0)
@@ -168,7 +180,13 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
             await DeleteChunksAsync(gone, cancellationToken).ConfigureAwait(false);
         }
 
-        return await IngestionInstruments.TimeAsync("registry_commit", registry.CommitAsync(staged.DocumentId, staged.Version, cancellationToken)).ConfigureAwait(false);
+        var committed = await IngestionInstruments.TimeAsync("registry_commit", registry.CommitAsync(staged.DocumentId, staged.Version, cancellationToken)).ConfigureAwait(false);
+        if (committed && seenGeneration > 0)
+        {
+            await registry.MarkSeenAsync([staged.DocumentId], seenGeneration, cancellationToken).ConfigureAwait(false);
+        }
+
+        return committed;
     }
 
     /// <summary>Loads a staged version back from the registry (a job resumed after a crash continues from here).</summary>

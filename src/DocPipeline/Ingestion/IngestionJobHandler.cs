@@ -90,7 +90,7 @@ internal sealed class IngestionJobHandler(
         JobRecord job, IngestionPayload payload, StagedDocument staged, SourceFingerprint fingerprint, DocumentRecord? previous, CancellationToken cancellationToken)
     {
         var isNew = previous is null or { Version: 0 };
-        if (!await writer.PublishAsync(staged, payload.Force, cancellationToken).ConfigureAwait(false))
+        if (!await writer.PublishAsync(staged, payload.Force, payload.Generation, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"Version {staged.Version} of '{job.DocumentId}' was no longer staged when it was published; another job changed the document.");
         }
@@ -102,11 +102,6 @@ internal sealed class IngestionJobHandler(
             // The document moved to another source (an update from another file): the old source no longer feeds it.
             await fingerprints.RemoveAsync(previous.Source, cancellationToken).ConfigureAwait(false);
         }
-        if (payload.Generation > 0)
-        {
-            await registry.MarkSeenAsync([job.DocumentId], payload.Generation, cancellationToken).ConfigureAwait(false);
-        }
-
         return new JobOutcome(isNew ? JobOutcome.Added : JobOutcome.Updated, staged.Chunks.Count, staged.Embedded, staged.Reused);
     }
 

@@ -11,7 +11,7 @@ namespace DocPipeline.Registry;
 /// commit drops the old rows, so search can always resolve the chunks either index returns. Embeddings are stored
 /// once per (model, chunk text hash), shared by every chunk and version with that text.
 /// </remarks>
-internal sealed class SqliteDocumentRegistry : IDocumentRegistry
+internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommitRegistry
 {
     internal static readonly SqliteSchema Schema = new("registry",
     [
@@ -287,56 +287,89 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(indexNames);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return _database.WriteAsync(session =>
-        {
-            var json = session.Scalar("SELECT index_versions FROM documents WHERE id = $id;", ("$id", documentId)) as string;
-            if (json is null)
-            {
-                return;
-            }
-
-            var versions = new Dictionary<string, int>(MetadataJson.DeserializeVersions(json), StringComparer.Ordinal);
-            foreach (var name in indexNames)
-            {
-                versions[name] = version;
-            }
-
-            session.Execute(
-                "UPDATE documents SET index_versions = $v, updated_at = $now WHERE id = $id;",
-                ("$v", MetadataJson.SerializeVersions(versions)),
-                ("$now", now),
-                ("$id", documentId));
-        }, cancellationToken);
+        return _database.WriteAsync(session => SetIndexVersions(session, documentId, indexNames, version, now), cancellationToken);
     }
 
     public Task<bool> CommitAsync(string documentId, int version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentId);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return _database.WriteAsync(session =>
-        {
-            var updated = session.Execute(
-                """
-                UPDATE documents SET
-                    version = pending_version, source = staged_source, content_hash = staged_content_hash,
-                    metadata_hash = staged_metadata_hash, metadata = staged_metadata,
-                    pending_version = NULL, staged_source = NULL, staged_content_hash = NULL, staged_metadata_hash = NULL, staged_metadata = NULL,
-                    status = $indexed, last_error = NULL, updated_at = $now,
-                    chunk_count = (SELECT COUNT(*) FROM chunks WHERE document_id = $id AND version = $v)
-                WHERE id = $id AND pending_version = $v;
-                """,
-                ("$indexed", (int)DocumentStatus.Indexed),
-                ("$now", now),
-                ("$id", documentId),
-                ("$v", version));
-            if (updated == 0)
-            {
-                return false;
-            }
+        return _database.WriteAsync(session => Commit(session, documentId, version, now), cancellationToken);
+    }
 
-            session.Execute("DELETE FROM chunks WHERE document_id = $id AND version <> $v;", ("$id", documentId), ("$v", version));
-            return true;
-        }, cancellationToken);
+    public Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentNullException.ThrowIfNull(indexNames);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return _database.WriteAsync(
+            session =>
+            {
+                var pending = session.Scalar("SELECT pending_version FROM documents WHERE id = $id;", ("$id", documentId));
+                if (pending is not long staged || staged != version)
+                {
+                    return false;
+                }
+
+                SetIndexVersions(session, documentId, indexNames, version, now);
+                Commit(session, documentId, version, now);
+                if (seenGeneration > 0)
+                {
+                    session.Execute(
+                        "UPDATE documents SET last_seen_run = MAX(last_seen_run, $g) WHERE id = $id;",
+                        ("$g", seenGeneration),
+                        ("$id", documentId));
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
+    private static void SetIndexVersions(SqliteSession session, string documentId, IReadOnlyCollection<string> indexNames, int version, long now)
+    {
+        var json = session.Scalar("SELECT index_versions FROM documents WHERE id = $id;", ("$id", documentId)) as string;
+        if (json is null)
+        {
+            return;
+        }
+
+        var versions = new Dictionary<string, int>(MetadataJson.DeserializeVersions(json), StringComparer.Ordinal);
+        foreach (var name in indexNames)
+        {
+            versions[name] = version;
+        }
+
+        session.Execute(
+            "UPDATE documents SET index_versions = $v, updated_at = $now WHERE id = $id;",
+            ("$v", MetadataJson.SerializeVersions(versions)),
+            ("$now", now),
+            ("$id", documentId));
+    }
+
+    private static bool Commit(SqliteSession session, string documentId, int version, long now)
+    {
+        var updated = session.Execute(
+            """
+            UPDATE documents SET
+                version = pending_version, source = staged_source, content_hash = staged_content_hash,
+                metadata_hash = staged_metadata_hash, metadata = staged_metadata,
+                pending_version = NULL, staged_source = NULL, staged_content_hash = NULL, staged_metadata_hash = NULL, staged_metadata = NULL,
+                status = $indexed, last_error = NULL, updated_at = $now,
+                chunk_count = (SELECT COUNT(*) FROM chunks WHERE document_id = $id AND version = $v)
+            WHERE id = $id AND pending_version = $v;
+            """,
+            ("$indexed", (int)DocumentStatus.Indexed),
+            ("$now", now),
+            ("$id", documentId),
+            ("$v", version));
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        session.Execute("DELETE FROM chunks WHERE document_id = $id AND version <> $v;", ("$id", documentId), ("$v", version));
+        return true;
     }
 
     public Task MarkFailedAsync(string documentId, string error, CancellationToken cancellationToken = default)

@@ -26,7 +26,7 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentBag<SqliteSession> _readers = [];
     private readonly SqliteSession _writer;
-    private readonly Task _writerLoop;
+    private readonly Thread _writerThread;
     private int _disposed;
 
     private SqliteDatabase(string path, string description)
@@ -42,7 +42,11 @@ internal sealed class SqliteDatabase : IDisposable
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
         _writer = OpenSession();
-        _writerLoop = Task.Run(RunWriterLoopAsync);
+
+        // A dedicated thread, not the thread pool: when jobs keep every pool thread busy reading and chunking, a
+        // writer loop queued behind them delays every commit, and the jobs waiting for those commits pile up.
+        _writerThread = new Thread(RunWriterLoop) { IsBackground = true, Name = $"DocPipeline SQLite writer ({description})" };
+        _writerThread.Start();
     }
 
     /// <summary>Gets the full path of the database file.</summary>
@@ -200,7 +204,10 @@ internal sealed class SqliteDatabase : IDisposable
         try
         {
             // The loop only drains queued writes and stops; waiting here keeps a disposed database from writing later.
-            _writerLoop.ConfigureAwait(false).GetAwaiter().GetResult();
+            if (Thread.CurrentThread != _writerThread)
+            {
+                _writerThread.Join();
+            }
         }
         catch (Exception)
         {
@@ -353,11 +360,11 @@ internal sealed class SqliteDatabase : IDisposable
         return true;
     }
 
-    private async Task RunWriterLoopAsync()
+    private void RunWriterLoop()
     {
         var batch = new List<PendingWrite>(MaxWritesPerTransaction);
         var reader = _writes.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitForWrites(reader))
         {
             batch.Clear();
             while (batch.Count < MaxWritesPerTransaction && reader.TryRead(out var write))
@@ -375,6 +382,13 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>Blocks the writer thread until a write is queued; <see langword="false"/> once the queue is completed and drained.</summary>
+    private static bool WaitForWrites(ChannelReader<PendingWrite> reader)
+    {
+        var waiting = reader.WaitToReadAsync();
+        return waiting.IsCompleted ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
+    }
+
     private void RunBatch(List<PendingWrite> batch)
     {
         SqliteTransaction? transaction = null;
@@ -390,17 +404,15 @@ internal sealed class SqliteDatabase : IDisposable
             {
                 foreach (var write in batch)
                 {
-                    // A savepoint per write: a failing write rolls back only its own changes.
-                    transaction.Save("w");
-                    if (write.Execute(_writer))
+                    // A savepoint per write: a failing write rolls back only its own changes. The statements go
+                    // through the session's prepared commands (SqliteTransaction.Save would prepare them anew each time).
+                    _writer.Command("SAVEPOINT w;").ExecuteNonQuery();
+                    if (!write.Execute(_writer))
                     {
-                        transaction.Release("w");
+                        _writer.Command("ROLLBACK TO SAVEPOINT w;").ExecuteNonQuery();
                     }
-                    else
-                    {
-                        transaction.Rollback("w");
-                        transaction.Release("w");
-                    }
+
+                    _writer.Command("RELEASE SAVEPOINT w;").ExecuteNonQuery();
                 }
             }
 
