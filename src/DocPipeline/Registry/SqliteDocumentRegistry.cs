@@ -241,8 +241,20 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
             session.Execute(
                 "DELETE FROM chunks WHERE document_id = $id AND version > (SELECT version FROM documents WHERE id = $id);",
                 ("$id", version.DocumentId));
+            // Parameters are added once and given new values per row: binding goes by the same objects each time.
             var insert = session.Command(
                 $"INSERT INTO chunks (document_id, version, {ChunkColumns}) VALUES ($d, $v, $cid, $d, $rev, $ord, $text, $th, $s, $e, $page, $meta);");
+            insert.Parameters.AddWithValue("$d", version.DocumentId);
+            insert.Parameters.AddWithValue("$v", version.Version);
+            var chunkId = insert.Parameters.Add("$cid", SqliteType.Text);
+            var revision = insert.Parameters.Add("$rev", SqliteType.Integer);
+            var ordinal = insert.Parameters.Add("$ord", SqliteType.Integer);
+            var text = insert.Parameters.Add("$text", SqliteType.Text);
+            var textHash = insert.Parameters.Add("$th", SqliteType.Text);
+            var start = insert.Parameters.Add("$s", SqliteType.Integer);
+            var end = insert.Parameters.Add("$e", SqliteType.Integer);
+            var page = insert.Parameters.Add("$page", SqliteType.Integer);
+            var chunkMetadataParameter = insert.Parameters.Add("$meta", SqliteType.Text);
             for (var i = 0; i < version.Chunks.Count; i++)
             {
                 var chunk = version.Chunks[i];
@@ -251,18 +263,15 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
                     throw new ArgumentException($"Chunk '{chunk.ChunkId}' belongs to document '{chunk.DocumentId}', not '{version.DocumentId}'.", nameof(version));
                 }
 
-                insert.Parameters.Clear();
-                insert.Parameters.AddWithValue("$d", version.DocumentId);
-                insert.Parameters.AddWithValue("$v", version.Version);
-                insert.Parameters.AddWithValue("$cid", chunk.ChunkId);
-                insert.Parameters.AddWithValue("$rev", chunk.Revision);
-                insert.Parameters.AddWithValue("$ord", chunk.Ordinal);
-                insert.Parameters.AddWithValue("$text", chunk.Text);
-                insert.Parameters.AddWithValue("$th", chunk.TextHash);
-                insert.Parameters.AddWithValue("$s", chunk.StartOffset);
-                insert.Parameters.AddWithValue("$e", chunk.EndOffset);
-                insert.Parameters.AddWithValue("$page", chunk.Page is { } page ? page : DBNull.Value);
-                insert.Parameters.AddWithValue("$meta", chunkMetadata[i]);
+                chunkId.Value = chunk.ChunkId;
+                revision.Value = chunk.Revision;
+                ordinal.Value = chunk.Ordinal;
+                text.Value = chunk.Text;
+                textHash.Value = chunk.TextHash;
+                start.Value = chunk.StartOffset;
+                end.Value = chunk.EndOffset;
+                page.Value = chunk.Page is { } number ? number : DBNull.Value;
+                chunkMetadataParameter.Value = chunkMetadata[i];
                 insert.ExecuteNonQuery();
             }
 
@@ -270,12 +279,13 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
             {
                 var model = version.EmbeddingModel ?? throw new ArgumentException("New embeddings need an embedding model key.", nameof(version));
                 var put = session.Command("INSERT OR REPLACE INTO embeddings (model, text_hash, vector) VALUES ($m, $h, $v);");
-                foreach (var (hash, blob) in embeddings)
+                put.Parameters.AddWithValue("$m", model);
+                var hash = put.Parameters.Add("$h", SqliteType.Text);
+                var vector = put.Parameters.Add("$v", SqliteType.Blob);
+                foreach (var (key, blob) in embeddings)
                 {
-                    put.Parameters.Clear();
-                    put.Parameters.AddWithValue("$m", model);
-                    put.Parameters.AddWithValue("$h", hash);
-                    put.Parameters.AddWithValue("$v", blob);
+                    hash.Value = key;
+                    vector.Value = blob;
                     put.ExecuteNonQuery();
                 }
             }
