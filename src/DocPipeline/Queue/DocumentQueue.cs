@@ -11,7 +11,8 @@ namespace DocPipeline.Queue;
 
 /// <summary>
 /// Runs jobs from an <see cref="IJobStore"/> through the <see cref="IJobHandler"/>: claims them in priority order,
-/// at most <see cref="QueueOptions.MaxConcurrent"/> at a time, keeps their leases alive with one heartbeat loop, and
+/// at most <see cref="QueueOptions.MaxConcurrent"/> processing at a time (plus the jobs that gave back their slot to
+/// wait for commits, see <see cref="IJobSlotRelease"/>), keeps their leases alive with one heartbeat loop, and
 /// records each outcome.
 /// </summary>
 /// <remarks>
@@ -280,14 +281,15 @@ internal sealed class DocumentQueue : IDocumentQueue
             activity?.SetTag("docpipeline.job.outcome", outcome);
             activity?.Dispose();
 
-            // Last: once the job leaves the running set, an idle run may return, so everything above must be done.
-            _running.TryRemove(job.Id, out _);
+            // Before the job leaves the running set, so that the processing count is never understated (a claim too many).
             if (job.SlotReleased)
             {
                 Interlocked.Add(ref _waitingBytes, -job.HeldBytes);
                 Interlocked.Decrement(ref _waiting);
             }
 
+            // Last: once the job leaves the running set, an idle run may return, so everything above must be done.
+            _running.TryRemove(job.Id, out _);
             _wake.Set();
         }
     }
