@@ -43,7 +43,6 @@ internal sealed class RunningJob : IAsyncDisposable
         set => _finishing = value;
     }
 
-    /// <summary>Records that the lease is gone and fires the token; returns whether this call was the first to say so.</summary>
     /// <summary>
     /// Marks that the job now only waits for its writes to become durable and gives back its processing slot.
     /// Returns <see langword="true"/> the first time.
@@ -65,6 +64,7 @@ internal sealed class RunningJob : IAsyncDisposable
     /// <summary>Gets a value indicating whether the job gave back its processing slot.</summary>
     public bool SlotReleased => Volatile.Read(ref _slotReleased) != 0;
 
+    /// <summary>Records that the lease is gone and fires the token; returns whether this call was the first to say so.</summary>
     public bool MarkLeaseLost()
     {
         var first = Interlocked.Exchange(ref _leaseLost, 1) == 0;

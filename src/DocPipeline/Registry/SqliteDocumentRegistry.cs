@@ -315,14 +315,13 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         return _database.WriteAsync(
             session =>
             {
-                var pending = session.Scalar("SELECT pending_version FROM documents WHERE id = $id;", ("$id", documentId));
-                if (pending is not long staged || staged != version)
+                // Commit first: it checks that the version is still the staged one; the rest shares its transaction.
+                if (!Commit(session, documentId, version, now))
                 {
                     return false;
                 }
 
                 SetIndexVersions(session, documentId, indexNames, version, now);
-                Commit(session, documentId, version, now);
                 if (seenGeneration > 0)
                 {
                     session.Execute(

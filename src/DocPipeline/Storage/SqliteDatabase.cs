@@ -388,12 +388,11 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Blocks the writer thread until a write is queued; <see langword="false"/> once the queue is completed and drained.</summary>
-    private static bool WaitForWrites(ChannelReader<PendingWrite> reader)
-    {
-        var waiting = reader.WaitToReadAsync();
-        return waiting.IsCompleted ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
-    }
+    /// <summary>
+    /// Blocks the writer thread until a write is queued; <see langword="false"/> once the queue is completed and drained.
+    /// Blocking is the point here: the thread is the database's own and has nothing else to do.
+    /// </summary>
+    private static bool WaitForWrites(ChannelReader<PendingWrite> reader) => reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
 
     private void RunBatch(List<PendingWrite> batch)
     {

@@ -16,6 +16,24 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
     }
 
     [Fact]
+    public async Task CommitPublishedAsync_StagedVersion_CommittedWithIndexVersionsAndSeenRunInOneCall()
+    {
+        var registry = CreateRegistry();
+        await registry.StageAsync(Version("doc-a", 1, "one", "two"));
+        var publisher = (IPublishCommitRegistry)registry;
+
+        Assert.False(await publisher.CommitPublishedAsync("doc-a", ["vector", "keyword"], 2, 7, CancellationToken.None));
+        var untouched = (await registry.GetAsync("doc-a"))!;
+        Assert.Equal((0, 1, 0L), (untouched.Version, untouched.PendingVersion, untouched.LastSeenRun));
+        Assert.Empty(untouched.IndexVersions);
+
+        Assert.True(await publisher.CommitPublishedAsync("doc-a", ["vector", "keyword"], 1, 7, CancellationToken.None));
+        var committed = (await registry.GetAsync("doc-a"))!;
+        Assert.Equal((1, (int?)null, 7L, 2), (committed.Version, committed.PendingVersion, committed.LastSeenRun, committed.ChunkCount));
+        Assert.Equal(new Dictionary<string, int> { ["vector"] = 1, ["keyword"] = 1 }, committed.IndexVersions);
+    }
+
+    [Fact]
     public async Task Reopen_CommittedDocumentAndEmbeddings_Survive()
     {
         var registry = CreateRegistry();
