@@ -20,7 +20,7 @@ namespace DocPipeline.Storage;
 internal sealed class SqliteDatabase : IDisposable
 {
     private const int MaxWritesPerTransaction = 512;
-    private const int WalAutoCheckpointPages = 10_000;
+    private const long WalAutoCheckpointBytes = 40L * 1024 * 1024;
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _connectionString;
@@ -30,10 +30,13 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly Thread _writerThread;
     private int _disposed;
 
-    private SqliteDatabase(string path, string description)
+    private readonly int? _pageSize;
+
+    private SqliteDatabase(string path, string description, int? pageSize)
     {
         Path = path;
         Description = description;
+        _pageSize = pageSize;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -80,7 +83,7 @@ internal sealed class SqliteDatabase : IDisposable
         SqliteDatabase? database = null;
         try
         {
-            database = new SqliteDatabase(fullPath, description);
+            database = new SqliteDatabase(fullPath, description, schemas.Max(s => s.PageSize));
             database.Migrate(schemas);
             return database;
         }
@@ -254,6 +257,13 @@ internal sealed class SqliteDatabase : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         var session = new SqliteSession(connection);
+
+        // Only a file that is still empty takes it (before journal_mode creates it); an existing file keeps its own.
+        if (_pageSize is { } pageSize)
+        {
+            session.Execute($"PRAGMA page_size={pageSize};");
+        }
+
         session.Scalar("PRAGMA journal_mode=WAL;");
         session.Execute("PRAGMA synchronous=NORMAL;");
         session.Execute($"PRAGMA busy_timeout={(int)BusyTimeout.TotalMilliseconds};");
@@ -264,10 +274,11 @@ internal sealed class SqliteDatabase : IDisposable
         // Kept in memory instead (at most one group's changed pages).
         session.Execute("PRAGMA temp_store=MEMORY;");
 
-        // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: a busy registry rewrites the same pages in many
-        // group commits, and each checkpoint copies them (and fsyncs) once; ten times fewer checkpoints cost ~5% less
-        // CPU in an ingestion run (benchmarks/results/ingestion.md), for a WAL file of up to ~40 MB between them.
-        session.Scalar($"PRAGMA wal_autocheckpoint={WalAutoCheckpointPages};");
+        // Checkpoint every ~40 MB of WAL instead of SQLite's 1,000 pages: a busy registry rewrites the same pages in
+        // many group commits, and each checkpoint copies them (and fsyncs) once; ten times fewer checkpoints cost ~5%
+        // less CPU in an ingestion run (benchmarks/results/ingestion.md), for a WAL file of up to ~40 MB between them.
+        var pageBytes = Convert.ToInt64(session.Scalar("PRAGMA page_size;"), System.Globalization.CultureInfo.InvariantCulture);
+        session.Scalar($"PRAGMA wal_autocheckpoint={WalAutoCheckpointBytes / pageBytes};");
         return session;
     }
 

@@ -99,6 +99,30 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
         Assert.Equal(1, (await registry.GetStatisticsAsync()).Embeddings);
     }
 
+    [Fact]
+    public async Task Open_NewFile_Has16KbPagesWhileAFileCreatedWith4KbPagesKeepsThemAndWorks()
+    {
+        var registry = CreateRegistry();
+        await Commit(registry, Version("doc-a", 1, "one"));
+        Assert.Equal(16 * 1024, PageSize(_databases[0]));
+
+        var smallPages = SqliteDatabase.Open(Directory.File("small-pages.db"), "document registry", SqliteDocumentRegistry.Schema with { PageSize = null });
+        await Commit(new SqliteDocumentRegistry(smallPages, Time), Version("doc-b", 1, "two"));
+        Assert.Equal(4096, PageSize(smallPages));
+        smallPages.Dispose();
+
+        var reopened = SqliteDatabase.Open(Directory.File("small-pages.db"), "document registry", SqliteDocumentRegistry.Schema);
+        _databases.Add(reopened);
+        var again = new SqliteDocumentRegistry(reopened, Time);
+        await Commit(again, Version("doc-c", 1, "three"));
+
+        Assert.Equal(4096, PageSize(reopened));
+        Assert.Equal(["two"], (await again.GetChunksAsync("doc-b", 1)).Select(c => c.Text));
+        Assert.Equal(["three"], (await again.GetChunksAsync("doc-c", 1)).Select(c => c.Text));
+    }
+
+    private static long PageSize(SqliteDatabase database) => database.Read(session => (long)session.Scalar("PRAGMA page_size;")!);
+
     protected override void DisposeRegistry()
     {
         foreach (var database in _databases)
