@@ -36,6 +36,11 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
 
         var chunks = new List<ChunkRecord>(content.Chunks.Count);
         var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        // Chunks of the same page share one metadata dictionary: less memory held while the version waits for its
+        // commits, and each store serializes it once per run of chunks instead of once per chunk.
+        var metadataByPage = new Dictionary<int, IReadOnlyDictionary<string, string>>();
+        IReadOnlyDictionary<string, string>? pagelessMetadata = null;
         foreach (var chunk in content.Chunks)
         {
             var textHash = DocumentIds.TextHash(chunk.Text);
@@ -51,7 +56,9 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
                 StartOffset = chunk.StartOffset,
                 EndOffset = chunk.EndOffset,
                 Page = chunk.Page,
-                Metadata = IndexMetadata(content.Metadata, chunk.Page),
+                Metadata = chunk.Page is { } page
+                    ? metadataByPage.TryGetValue(page, out var pageMetadata) ? pageMetadata : metadataByPage[page] = IndexMetadata(content.Metadata, page)
+                    : pagelessMetadata ??= IndexMetadata(content.Metadata, null),
             };
             if (committedSignatures.TryGetValue(record.ChunkId, out var previous) &&
                 string.Equals(previous.Item2, Signature(record), StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace DocPipeline.Ingestion;
@@ -27,9 +28,17 @@ internal sealed class HashingReadStream(Stream inner) : Stream
     /// <summary>Reads what the consumer left unread, then returns the SHA-256 of the whole content as lower-case hex.</summary>
     public async Task<string> FinishAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[81920];
-        while (await ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+        // Usually nothing is left (extractors read to the end): a pooled buffer, not 80 KB of garbage per document.
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
         {
+            while (await ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return Convert.ToHexStringLower(_hash.GetHashAndReset());

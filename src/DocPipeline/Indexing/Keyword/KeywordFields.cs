@@ -34,7 +34,10 @@ internal static class KeywordFields
     public static Term DocumentTerm(string documentId) => new(DocumentId, documentId);
 
     /// <summary>Builds the Lucene document of <paramref name="record"/>. The stored fields come first, in the order <see cref="IndexEntryVisitor"/> reads them.</summary>
-    public static Document CreateDocument(KeywordRecord record)
+    public static Document CreateDocument(KeywordRecord record) => CreateDocument(record, MetadataJson(record.Metadata));
+
+    /// <summary>Builds the Lucene document of <paramref name="record"/> with its metadata already serialized (<see cref="MetadataJson"/>).</summary>
+    public static Document CreateDocument(KeywordRecord record, string? metadataJson)
     {
         var document = new Document
         {
@@ -44,13 +47,17 @@ internal static class KeywordFields
             new NumericDocValuesField(Version, record.Version),
             new TextField(Text, record.Text, Field.Store.NO),
         };
-        if (record.Metadata is { Count: > 0 } metadata)
+        if (metadataJson is not null)
         {
-            document.Add(new StoredField(Metadata, ToJson(metadata)));
+            document.Add(new StoredField(Metadata, metadataJson));
         }
 
         return document;
     }
+
+    /// <summary>The stored form of a record's metadata: a JSON object, or <see langword="null"/> when there is none.</summary>
+    public static string? MetadataJson(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is { Count: > 0 } ? ToJson(metadata) : null;
 
     private static string ToJson(IReadOnlyDictionary<string, string> metadata)
     {

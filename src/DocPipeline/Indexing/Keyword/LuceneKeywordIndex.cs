@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using DocPipeline.Configuration;
+using DocPipeline.Storage;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.En;
 using Lucene.Net.Index;
@@ -90,9 +91,10 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
         await WriteAndCommitAsync(
             writer =>
             {
+                var metadataJson = new SameInstanceMemo<IReadOnlyDictionary<string, string>, string?>(KeywordFields.MetadataJson);
                 foreach (var record in records)
                 {
-                    writer.UpdateDocument(KeywordFields.ChunkTerm(record.ChunkId), KeywordFields.CreateDocument(record));
+                    writer.UpdateDocument(KeywordFields.ChunkTerm(record.ChunkId), KeywordFields.CreateDocument(record, metadataJson.Get(record.Metadata)));
                 }
             },
             cancellationToken).ConfigureAwait(false);

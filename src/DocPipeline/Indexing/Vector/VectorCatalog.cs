@@ -98,6 +98,7 @@ internal sealed class VectorCatalog : IDisposable
                 var version = command.Parameters.Add("$v", SqliteType.Integer);
                 var slot = command.Parameters.Add("$s", SqliteType.Integer);
                 var metadata = command.Parameters.Add("$m", SqliteType.Text);
+                var serializeMetadata = new SameInstanceMemo<IReadOnlyDictionary<string, string>, string?>(VectorMetadataJson.Serialize);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var record = batch.Records[i];
@@ -105,7 +106,7 @@ internal sealed class VectorCatalog : IDisposable
                     document.Value = record.DocumentId;
                     version.Value = record.Version;
                     slot.Value = slots[i];
-                    metadata.Value = (object?)VectorMetadataJson.Serialize(record.Metadata) ?? DBNull.Value;
+                    metadata.Value = (object?)serializeMetadata.Get(record.Metadata) ?? DBNull.Value;
                     command.ExecuteNonQuery();
                 }
             },
