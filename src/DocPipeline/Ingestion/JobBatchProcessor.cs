@@ -38,7 +38,7 @@ internal sealed class JobBatchProcessor(
                 return;
             }
 
-            var finished = WaitForBatchAsync(batchId, processing.Token);
+            var finished = WaitForBatchAsync(batchId, queue.Queue, processing.Token);
 
             // A queue that fails (its store is gone) must end the wait instead of leaving it polling forever.
             if (await Task.WhenAny(finished, worker).ConfigureAwait(false) == worker)
@@ -69,6 +69,9 @@ internal sealed class JobBatchProcessor(
     /// <summary>Adds a batch's jobs; the queue starts processing with the first job added.</summary>
     internal sealed class BatchQueue(DocumentQueue queue, CancellationToken processing)
     {
+        /// <summary>The queue that runs the batch's jobs in this process.</summary>
+        public DocumentQueue Queue => queue;
+
         /// <summary>The running queue, once a job was added.</summary>
         public Task? Worker { get; private set; }
 
@@ -92,11 +95,16 @@ internal sealed class JobBatchProcessor(
     public DocumentQueue CreateQueue(int? maxConcurrent) =>
         new(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent);
 
-    private async Task WaitForBatchAsync(string batchId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns once the store has no active job of the batch. It looks whenever the local queue runs out of jobs (the
+    /// usual end: no poll interval lost after the last job) and at least every <see cref="CompletionPollInterval"/>
+    /// (jobs of the batch that other processes run, or that wait for a retry).
+    /// </summary>
+    private async Task WaitForBatchAsync(string batchId, DocumentQueue queue, CancellationToken cancellationToken)
     {
         while ((await jobs.GetCountsAsync(batchId, cancellationToken).ConfigureAwait(false)).Active > 0)
         {
-            await Task.Delay(CompletionPollInterval, time, cancellationToken).ConfigureAwait(false);
+            await queue.WaitForIdleAsync(CompletionPollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -42,6 +42,7 @@ internal sealed class DocumentQueue : IDocumentQueue
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly AsyncSignal _wake = new();
+    private readonly AsyncSignal _idle = new();
     private readonly int _maxConcurrent;
     private readonly int _maxWaiting;
     private readonly int _batchSize;
@@ -169,6 +170,13 @@ internal sealed class DocumentQueue : IDocumentQueue
 
     public Task RunAsync(CancellationToken cancellationToken) => RunCoreAsync(untilIdle: false, cancellationToken);
 
+    /// <summary>
+    /// Waits until a job finishes and leaves no job running here (the moment a batch this queue ran may be over), or
+    /// until <paramref name="timeout"/> passes. An idle moment since the last wait ends the wait at once.
+    /// </summary>
+    internal Task WaitForIdleAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _idle.WaitAsync(timeout, _time, null, cancellationToken);
+
     public Task RunUntilIdleAsync(CancellationToken cancellationToken) => RunCoreAsync(untilIdle: true, cancellationToken);
 
     private async Task RunCoreAsync(bool untilIdle, CancellationToken cancellationToken)
@@ -291,6 +299,10 @@ internal sealed class DocumentQueue : IDocumentQueue
             // Last: once the job leaves the running set, an idle run may return, so everything above must be done.
             _running.TryRemove(job.Id, out _);
             _wake.Set();
+            if (_running.IsEmpty)
+            {
+                _idle.Set();
+            }
         }
     }
 

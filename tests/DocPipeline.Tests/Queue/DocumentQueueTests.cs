@@ -164,6 +164,33 @@ public sealed class DocumentQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task WaitForIdleAsync_LastRunningJobFinishes_ReturnsWithoutWaitingForTheTimeout()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = _harness.CreateQueue(async (_, ct) =>
+        {
+            started.TrySetResult();
+            await release.Task.WaitAsync(ct);
+            return null;
+        });
+        await queue.EnqueueAsync([QueueHarness.Request("a")]);
+        using var stop = new CancellationTokenSource();
+        var run = queue.RunAsync(stop.Token);
+        await started.Task.WaitAsync(Patience);
+
+        var idle = queue.WaitForIdleAsync(TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.False(idle.IsCompleted);
+        release.SetResult();
+
+        // Fake time never moves in this test, so only the job finishing can end the wait.
+        await idle.WaitAsync(Patience);
+        Assert.Equal(0, queue.RunningCount);
+        await stop.CancelAsync();
+        await run.WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task Pause_NothingNewStarts_ResumeRunsTheWaitingJobs()
     {
         var handled = new ConcurrentBag<string>();
