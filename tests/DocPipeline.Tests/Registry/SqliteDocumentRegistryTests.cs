@@ -97,6 +97,9 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
         var replaced = await registry.GetEmbeddingsAsync("m:2", [TextHash("one")]);
         Assert.Equal([0f, 1f], replaced[TextHash("one")].ToArray());
         Assert.Equal(1, (await registry.GetStatisticsAsync()).Embeddings);
+
+        // The text hash lookups of the purge work on the migrated file: "one" is still used by both versions.
+        Assert.Equal(0, await registry.PurgeUnusedEmbeddingsAsync());
     }
 
     [Fact]
@@ -119,6 +122,36 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
         Assert.Equal(4096, PageSize(reopened));
         Assert.Equal(["two"], (await again.GetChunksAsync("doc-b", 1)).Select(c => c.Text));
         Assert.Equal(["three"], (await again.GetChunksAsync("doc-c", 1)).Select(c => c.Text));
+    }
+
+    [Fact]
+    public async Task PurgeUnusedEmbeddingsAsync_LooksChunksUpThroughTheTextHashPrefixIndex()
+    {
+        var registry = CreateRegistry();
+        await Commit(registry, Version("doc-a", 1, "kept") with
+        {
+            EmbeddingModel = "m:2",
+            NewEmbeddings = new Dictionary<string, ReadOnlyMemory<float>> { [TextHash("kept")] = new[] { 1f, 0f }, [TextHash("unused")] = new[] { 0f, 1f } },
+        });
+
+        var plan = _databases[0].Read(session =>
+        {
+            using var command = session.Connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + SqliteDocumentRegistry.PurgeUnusedEmbeddingsSql;
+            using var reader = command.ExecuteReader();
+            var steps = new List<string>();
+            while (reader.Read())
+            {
+                steps.Add(reader.GetString(3));
+            }
+
+            return string.Join("\n", steps);
+        });
+
+        // Without the index the purge would scan every chunk once per embedding.
+        Assert.Contains("USING INDEX chunks_text_hash_prefix", plan, StringComparison.Ordinal);
+        Assert.Equal(1, await registry.PurgeUnusedEmbeddingsAsync());
+        Assert.Single(await registry.GetEmbeddingsAsync("m:2", [TextHash("kept"), TextHash("unused")]));
     }
 
     private static long PageSize(SqliteDatabase database) => database.Read(session => (long)session.Scalar("PRAGMA page_size;")!);
