@@ -28,9 +28,8 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly ConcurrentBag<SqliteSession> _readers = [];
     private readonly SqliteSession _writer;
     private readonly Thread _writerThread;
-    private int _disposed;
-
     private readonly int? _pageSize;
+    private int _disposed;
 
     private SqliteDatabase(string path, string description, int? pageSize)
     {
