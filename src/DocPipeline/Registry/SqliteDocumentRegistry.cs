@@ -101,10 +101,11 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         ALTER TABLE embeddings_rowid RENAME TO embeddings;
         """,
 
-        // Only purging unused embeddings looks chunks up by text hash. A full 64-character hash made the index big and
-        // its inserts random: every group commit rewrote most of its pages (a third of the registry's write-ahead log
-        // in an ingestion run). An 8-character prefix (32 bits: a lookup meets another hash once in four billion
-        // chunks) makes it eight times smaller; the purge compares the full hash among the prefix matches.
+        // Only purging unused embeddings looks chunks up by text hash. Keyed on the full 64-character hash the index was
+        // big and its inserts random, so every group commit rewrote most of its pages. An 8-character prefix (32 bits:
+        // a lookup meets another hash once in four billion chunks) makes its entries about five times smaller; the
+        // purge compares the full hash among the prefix matches. Registry-only harness, 1,000 documents staged and
+        // committed: 0.31 s -> 0.275 s of CPU.
         """
         DROP INDEX chunks_text_hash;
         CREATE INDEX chunks_text_hash_prefix ON chunks (substr(text_hash, 1, 8));
