@@ -4,10 +4,9 @@ namespace DocPipeline.Indexing.Keyword;
 /// Runs commits on one dedicated thread and shares each commit among every caller waiting for it (group commit).
 /// </summary>
 /// <remarks>
-/// <para>A caller either applies its changes itself and then waits here (<see cref="WaitForCommitAsync"/>), or hands
-/// them over to be applied on the commit thread (<see cref="ApplyAndCommitAsync"/>). The loop takes every waiter
-/// registered so far, applies the changes handed over (one after another, on its own thread), runs one commit, and
-/// completes them all. A caller that registers while a commit runs waits for the next one, because the running
+/// <para>A caller hands its changes over to be applied on the commit thread (<see cref="ApplyAndCommitAsync"/>). The
+/// loop takes every waiter registered so far, applies their changes (one after another, on its own thread), runs one
+/// commit, and completes them all. A caller that registers while a commit runs waits for the next one, because the running
 /// commit may have started before its changes were applied. Eight concurrent writers therefore cost two commits at
 /// most instead of eight, while a lone writer still commits at once (there is no batching delay).</para>
 /// <para>Under sustained concurrent load the loop would otherwise commit back to back, each commit serving the few
@@ -53,12 +52,6 @@ internal sealed class GroupCommitter : IDisposable
     }
 
     /// <summary>
-    /// Waits for a commit that starts after this call, so that it includes every change the caller applied before.
-    /// </summary>
-    /// <remarks>Cancelling stops the wait, not the commit: the applied changes are committed anyway.</remarks>
-    public Task WaitForCommitAsync(CancellationToken cancellationToken) => Enqueue(null, cancellationToken);
-
-    /// <summary>
     /// Has the commit thread run <paramref name="apply"/> just before its next commit, and waits for that commit.
     /// The changes of every writer waiting then are applied one after another on that thread and share the commit.
     /// </summary>
@@ -69,7 +62,17 @@ internal sealed class GroupCommitter : IDisposable
     public Task ApplyAndCommitAsync(Action apply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apply);
-        return Enqueue(apply, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var waiter = new Waiter(apply, cancellationToken);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            _waiting.Add(waiter);
+            Monitor.Pulse(_gate);
+        }
+
+        var task = waiter.Completion.Task;
+        return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
     }
 
     /// <summary>Stops taking waiters, commits at once for those still waiting, and ends the thread.</summary>
@@ -92,21 +95,6 @@ internal sealed class GroupCommitter : IDisposable
         }
 
         _pauseTimer?.Dispose();
-    }
-
-    private Task Enqueue(Action? apply, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new Waiter(apply, cancellationToken);
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_stopping, this);
-            _waiting.Add(waiter);
-            Monitor.Pulse(_gate);
-        }
-
-        var task = waiter.Completion.Task;
-        return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
     }
 
     private void Run()
@@ -165,25 +153,22 @@ internal sealed class GroupCommitter : IDisposable
         var toCommit = 0;
         foreach (var waiter in batch)
         {
-            if (waiter.Apply is { } apply)
+            if (waiter.CancellationToken.IsCancellationRequested)
             {
-                if (waiter.CancellationToken.IsCancellationRequested)
-                {
-                    waiter.Done = true;
-                    waiter.Completion.TrySetCanceled(waiter.CancellationToken);
-                    continue;
-                }
+                waiter.Done = true;
+                waiter.Completion.TrySetCanceled(waiter.CancellationToken);
+                continue;
+            }
 
-                try
-                {
-                    apply();
-                }
-                catch (Exception ex)
-                {
-                    waiter.Done = true;
-                    waiter.Completion.TrySetException(ex);
-                    continue;
-                }
+            try
+            {
+                waiter.Apply();
+            }
+            catch (Exception ex)
+            {
+                waiter.Done = true;
+                waiter.Completion.TrySetException(ex);
+                continue;
             }
 
             toCommit++;
@@ -237,9 +222,9 @@ internal sealed class GroupCommitter : IDisposable
         }
     }
 
-    private sealed class Waiter(Action? apply, CancellationToken cancellationToken)
+    private sealed class Waiter(Action apply, CancellationToken cancellationToken)
     {
-        public Action? Apply { get; } = apply;
+        public Action Apply { get; } = apply;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 

@@ -6,14 +6,14 @@ namespace DocPipeline.Tests.Indexing.Keyword;
 public sealed class GroupCommitterTests
 {
     [Fact]
-    public async Task WaitForCommitAsync_WaitersArrivingDuringACommit_ShareTheNextCommit()
+    public async Task ApplyAndCommitAsync_WaitersArrivingDuringACommit_ShareTheNextCommit()
     {
         using var gate = new CommitGate();
         using var committer = new GroupCommitter(gate.Commit, "test");
 
-        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        var first = CommitAsync(committer, CancellationToken.None);
         gate.WaitForFirstCommit();
-        var later = Enumerable.Range(0, 8).Select(_ => committer.WaitForCommitAsync(CancellationToken.None)).ToList();
+        var later = Enumerable.Range(0, 8).Select(_ => CommitAsync(committer, CancellationToken.None)).ToList();
         Assert.All(later, task => Assert.False(task.IsCompleted));
         gate.Release();
         await Task.WhenAll(later.Append(first));
@@ -22,7 +22,7 @@ public sealed class GroupCommitterTests
     }
 
     [Fact]
-    public async Task WaitForCommitAsync_AfterASharedCommit_NextCommitWaitsForAsManyWritersOrForItsDuration()
+    public async Task ApplyAndCommitAsync_AfterASharedCommit_NextCommitWaitsForAsManyWritersOrForItsDuration()
     {
         var time = new FakeTimeProvider();
         using var gate = new CommitGate();
@@ -34,21 +34,21 @@ public sealed class GroupCommitterTests
             },
             "test",
             time);
-        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        var first = CommitAsync(committer, CancellationToken.None);
         gate.WaitForFirstCommit();
-        var shared = new[] { committer.WaitForCommitAsync(CancellationToken.None), committer.WaitForCommitAsync(CancellationToken.None) };
+        var shared = new[] { CommitAsync(committer, CancellationToken.None), CommitAsync(committer, CancellationToken.None) };
         gate.Release();
         await Task.WhenAll(shared.Append(first));
         Assert.Equal(2, gate.Commits);
 
         // The last commit served two writers: one writer alone is held back until a second one waits, and they share a commit.
-        var alone = committer.WaitForCommitAsync(CancellationToken.None);
-        var second = committer.WaitForCommitAsync(CancellationToken.None);
+        var alone = CommitAsync(committer, CancellationToken.None);
+        var second = CommitAsync(committer, CancellationToken.None);
         await Task.WhenAll(alone, second);
         Assert.Equal(3, gate.Commits);
 
         // Or until twice as long as that commit took has passed.
-        var late = committer.WaitForCommitAsync(CancellationToken.None);
+        var late = CommitAsync(committer, CancellationToken.None);
         time.Advance(TimeSpan.FromMilliseconds(59));
         Assert.Equal(3, gate.Commits);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -56,12 +56,12 @@ public sealed class GroupCommitterTests
         Assert.Equal(4, gate.Commits);
 
         // A commit that served one writer never holds the next back.
-        await committer.WaitForCommitAsync(CancellationToken.None);
+        await CommitAsync(committer, CancellationToken.None);
         Assert.Equal(5, gate.Commits);
     }
 
     [Fact]
-    public async Task WaitForCommitAsync_CommitFails_ThatCommitsWaitersFailAndTheNextCommitWorks()
+    public async Task ApplyAndCommitAsync_CommitFails_ThatCommitsWaitersFailAndTheNextCommitWorks()
     {
         var fail = true;
         using var committer = new GroupCommitter(
@@ -74,9 +74,9 @@ public sealed class GroupCommitterTests
             },
             "test");
 
-        var error = await Assert.ThrowsAsync<IOException>(() => committer.WaitForCommitAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<IOException>(() => CommitAsync(committer, CancellationToken.None));
         fail = false;
-        await committer.WaitForCommitAsync(CancellationToken.None);
+        await CommitAsync(committer, CancellationToken.None);
 
         Assert.Equal("disk full", error.Message);
     }
@@ -98,7 +98,7 @@ public sealed class GroupCommitterTests
                 gate.Commit();
             },
             "test");
-        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        var first = CommitAsync(committer, CancellationToken.None);
         gate.WaitForFirstCommit();
 
         var writes = Enumerable.Range(0, 5).Select(i => committer.ApplyAndCommitAsync(
@@ -126,7 +126,7 @@ public sealed class GroupCommitterTests
     {
         using var gate = new CommitGate();
         using var committer = new GroupCommitter(gate.Commit, "test");
-        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        var first = CommitAsync(committer, CancellationToken.None);
         gate.WaitForFirstCommit();
         var applied = 0;
 
@@ -147,7 +147,7 @@ public sealed class GroupCommitterTests
     {
         using var gate = new CommitGate();
         using var committer = new GroupCommitter(gate.Commit, "test");
-        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        var first = CommitAsync(committer, CancellationToken.None);
         gate.WaitForFirstCommit();
         using var cancel = new CancellationTokenSource();
         var applied = false;
@@ -160,7 +160,7 @@ public sealed class GroupCommitterTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
 
         // The next commit proves the loop went past the cancelled write without applying it.
-        await committer.WaitForCommitAsync(CancellationToken.None);
+        await CommitAsync(committer, CancellationToken.None);
         Assert.False(applied);
     }
 
@@ -169,9 +169,9 @@ public sealed class GroupCommitterTests
     {
         using var gate = new CommitGate();
         var committer = new GroupCommitter(gate.Commit, "test");
-        var first = committer.WaitForCommitAsync(CancellationToken.None);
+        var first = CommitAsync(committer, CancellationToken.None);
         gate.WaitForFirstCommit();
-        var pending = committer.WaitForCommitAsync(CancellationToken.None);
+        var pending = CommitAsync(committer, CancellationToken.None);
 
         var disposing = Task.Run(committer.Dispose);
         gate.Release();
@@ -179,23 +179,27 @@ public sealed class GroupCommitterTests
         await Task.WhenAll(first, pending);
 
         Assert.Equal(2, gate.Commits);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => committer.WaitForCommitAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => CommitAsync(committer, CancellationToken.None));
     }
 
     [Fact]
-    public async Task WaitForCommitAsync_Cancelled_StopsWaitingButTheCommitStillRuns()
+    public async Task ApplyAndCommitAsync_Cancelled_StopsWaitingButTheCommitStillRuns()
     {
         using var gate = new CommitGate();
         using var committer = new GroupCommitter(gate.Commit, "test");
         using var cancellation = new CancellationTokenSource();
 
-        var waiting = committer.WaitForCommitAsync(cancellation.Token);
+        var waiting = CommitAsync(committer, cancellation.Token);
         gate.WaitForFirstCommit();
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         gate.Release();
-        await committer.WaitForCommitAsync(CancellationToken.None);
+        await CommitAsync(committer, CancellationToken.None);
         Assert.Equal(2, gate.Commits);
     }
+
+    /// <summary>A write with nothing to apply: it waits for a commit that starts after it was handed over.</summary>
+    private static Task CommitAsync(GroupCommitter committer, CancellationToken cancellationToken) =>
+        committer.ApplyAndCommitAsync(static () => { }, cancellationToken);
 }
