@@ -31,6 +31,9 @@ public sealed class DocPipelineOptions
     /// <summary>Gets the chunker options (<c>DocPipeline:Chunking</c>).</summary>
     public ChunkingOptions Chunking { get; } = new();
 
+    /// <summary>Gets the limits of one document: extracted text, chunks, decompressed bytes (<c>DocPipeline:Limits</c>).</summary>
+    public DocumentLimitsOptions Limits { get; } = new();
+
     /// <summary>Gets the embedding call options (<c>DocPipeline:Embedding</c>).</summary>
     public EmbeddingOptions Embedding { get; } = new();
 
