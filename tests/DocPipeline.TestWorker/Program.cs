@@ -1,10 +1,17 @@
 using System.Globalization;
 using DocPipeline.Jobs;
+using DocPipeline.TestWorker;
 using Microsoft.Extensions.DependencyInjection;
 
 // Usage: DocPipeline.TestWorker <job store path> <owner>
 // Opens the job store, prints "ready", waits for a line on stdin, then claims jobs (1 to 3 at a time) and completes
 // them until none is left, printing "claimed <job id>" for each, and finally "done <count>".
+// Or: DocPipeline.TestWorker batch … — a batch run with an embedder that fails at random (see FlakyBatch).
+if (args is ["batch", .. var batchArgs])
+{
+    return await FlakyBatch.RunAsync(batchArgs);
+}
+
 if (args.Length != 2)
 {
     Console.Error.WriteLine("usage: DocPipeline.TestWorker <job store path> <owner>");
