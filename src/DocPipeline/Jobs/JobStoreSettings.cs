@@ -9,7 +9,7 @@ namespace DocPipeline.Jobs;
 internal sealed record JobStoreSettings
 {
     /// <summary>Gets how many times a job created without its own maximum may be claimed.</summary>
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; init; } = 5;
 
     /// <summary>Gets the priority of jobs created without one.</summary>
     public int DefaultPriority { get; init; }
