@@ -67,8 +67,9 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         var rate = (double)completedSources / Documents;
         var notCompleted = jobs.Where(j => !completedPerDocument.ContainsKey(j.DocumentId)).GroupBy(j => j.Source, StringComparer.Ordinal)
             .Select(g => $"{Path.GetFileName(g.Key)}: {string.Join("; ", g.OrderBy(j => j.Sequence).Select(j => $"{j.Status} after {j.Attempts} attempt(s): {j.Error}"))}").ToList();
-        // A job queued while another job of the document runs (a restarted batch queues every document it has no
-        // fingerprint for) completes as "unchanged" when the other one indexed the same bytes: a no-op, not a duplicate.
+        // A job that finds its document already indexed with the same bytes completes as "unchanged", a no-op: a job
+        // queued while a killed run's job of the document was taken over (a restarted batch queues every document it
+        // has no fingerprint for), or a killed job that had indexed the document before its completion was recorded.
         var writtenTwice = jobs.Where(j => j.Status == JobStatus.Completed && Kind(j) != "unchanged").GroupBy(j => j.DocumentId, StringComparer.Ordinal)
             .Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         var noOpCompletions = jobs.Count(j => j.Status == JobStatus.Completed && Kind(j) == "unchanged");
@@ -77,7 +78,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         var verify = await Consistency.Docpipe.RunJsonAsync("manage", "--verify-consistency", "--data", data);
         Log($"jobs completed for {completedSources} of {Documents} documents = {rate:P2}; {jobs.Count} jobs: " +
             string.Join(", ", jobs.GroupBy(j => j.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}")));
-        Log($"documents added or updated by more than one job: {writtenTwice.Count}; second completions as unchanged (no-op): {noOpCompletions}; " +
+        Log($"documents added or updated by more than one job: {writtenTwice.Count}; completions as unchanged (a no-op: the document was already indexed): {noOpCompletions}; " +
             $"chunks more than once in an index: {duplicatedChunks.Count}; " +
             $"documents whose chunk counts differ between registry and indexes: {chunkCountMismatches.Count}");
         Log($"verify: exit {verify.ExitCode}, consistent {verify.Json.GetProperty("consistent")}; registry chunks {verify.Json.GetProperty("registry_chunks")}");
@@ -144,7 +145,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
                         break;
                     }
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(25), patience.Token);
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), patience.Token);
                 }
             }
         }
