@@ -94,6 +94,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.True(rate >= CompletionTarget, $"Only {rate:P2} of the jobs completed, below {CompletionTarget:P1}.\n{Transcript()}");
+        var left = jobs.Where(j => j.Status is JobStatus.Pending or JobStatus.Processing).ToList();
+        Assert.True(left.Count == 0, $"{left.Count} jobs are still pending or processing after the last run, such as {left.Select(Describe).FirstOrDefault()}.\n{Transcript()}");
         Assert.True(writtenTwice.Count == 0, $"{writtenTwice.Count} documents were indexed by more than one job, such as {writtenTwice.FirstOrDefault()}: " +
             string.Join("; ", jobs.Where(j => j.DocumentId == writtenTwice.FirstOrDefault()).OrderBy(j => j.Sequence).Select(Describe)) + $"\n{Transcript()}");
         Assert.True(duplicatedChunks.Count == 0, $"{duplicatedChunks.Count} chunks are in an index more than once: {string.Join(", ", duplicatedChunks.Take(5))}.\n{Transcript()}");
