@@ -5,7 +5,7 @@ internal sealed partial class IndexMaintenance
 {
     public async Task<RestoreResult> RestoreAsync(RestoreOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        Configuration.OperationOptionsValidator.ThrowIfInvalid(options);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -107,8 +107,7 @@ internal sealed class IndexManager(
 
     public async Task<DocumentPage> ListAsync(DocumentListOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
+        Configuration.OperationOptionsValidator.ThrowIfInvalid(options);
         var page = await registry.ListAsync(
             new DocumentQuery { Filter = options.Filter, Status = options.Status, After = options.After, Limit = options.Limit + 1 },
             cancellationToken).ConfigureAwait(false);
