@@ -15,6 +15,7 @@ internal static class CommandRunner
         bool requireExistingData = false)
     {
         var output = new CliOutput(parse.GetValue(common.Json));
+        var verbose = parse.GetValue(common.Verbose) || PipelineHost.DebugRequested;
         var data = Path.GetFullPath(parse.GetValue(common.Data)!);
         if (requireExistingData && !Directory.Exists(data))
         {
@@ -23,7 +24,7 @@ internal static class CommandRunner
 
         try
         {
-            await using var provider = await PipelineHost.BuildAsync(data, parse.GetValue(common.Embedder), cancellationToken);
+            await using var provider = await PipelineHost.BuildAsync(data, parse.GetValue(common.Embedder), verbose, cancellationToken);
             return await command(provider, output, cancellationToken);
         }
         catch (EmbedderMismatchException ex)
@@ -34,9 +35,10 @@ internal static class CommandRunner
         {
             return output.Error(ex.Message, ExitCodes.Usage);
         }
-        catch (DocPipelineStorageException ex)
+        catch (Exception ex) when (ex is DocPipelineStorageException or IOException or UnauthorizedAccessException)
         {
-            return output.Error(ex.Message, ExitCodes.Storage);
+            // The message says what is wrong and what to do; the stack trace is for --verbose.
+            return output.Error(verbose ? ex.ToString() : ex.Message, ExitCodes.Storage);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -8,6 +8,7 @@ var root = new RootCommand("docpipe: keep a vector index and a keyword index in 
     common.Data,
     common.Json,
     common.Embedder,
+    common.Verbose,
 };
 root.Subcommands.Add(BatchCommand.Create(common));
 root.Subcommands.Add(SearchCommand.Create(common));

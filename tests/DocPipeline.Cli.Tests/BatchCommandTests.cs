@@ -135,6 +135,21 @@ public sealed class BatchCommandTests : IDisposable
         Assert.Contains(registry, run.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Batch_WithKeywordsAfterSrc_AcceptedAsAFlagAndBothIndexesWritten()
+    {
+        var source = GeneratedCorpus.Write(_directory.File("src"), 3);
+
+        var run = await Docpipe.RunAsync("batch", "--src", source, "--with-keywords", "--data", Data, "--embedder", "hash", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        AssertNumber(run.Json(), "added", 3);
+        AssertNumber(run.Json(), "failed", 0);
+        var keyword = await Docpipe.RunAsync("search", "harbour", "--mode", "keyword", "--data", Data, "--json");
+        Assert.True(keyword.ExitCode == 0, keyword.ToString());
+        Assert.NotEqual(0, keyword.Json().GetProperty("hits").GetArrayLength());
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private static void AssertNumber(JsonElement json, string property, long expected)

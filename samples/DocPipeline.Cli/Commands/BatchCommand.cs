@@ -31,10 +31,11 @@ internal static class BatchCommand
             DefaultValueFactory = _ => "none",
         }.AcceptOnlyFromAmong("none", "scoped", "full");
         var forceCleanup = new Option<bool>("--force-cleanup") { Description = "Let --cleanup full delete even after a run with failures." };
+        var withKeywords = new Option<bool>("--with-keywords") { Description = "Also write the keyword (BM25) index. Always on: DocPipeline keeps both indexes in step." };
 
         var command = new Command("batch", "Bring the indexes in step with files, folders and globs.")
         {
-            sources, maxConcurrent, mode, force, priority, resume, status, cleanup, forceCleanup,
+            sources, maxConcurrent, mode, force, priority, resume, status, cleanup, forceCleanup, withKeywords,
         };
         command.Validators.Add(result =>
         {

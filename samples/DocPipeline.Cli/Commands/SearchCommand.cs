@@ -10,6 +10,13 @@ internal static class SearchCommand
     public static Command Create(CliOptions common)
     {
         var query = new Argument<string>("query") { Description = "What to look for." };
+        query.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            {
+                result.AddError("The query is empty: give the words to look for, for example docpipe search \"reset the device\".");
+            }
+        });
         var top = new Option<int>("--top") { Description = "How many hits (1-1000).", DefaultValueFactory = _ => 10 };
         var mode = new Option<string>("--mode")
         {

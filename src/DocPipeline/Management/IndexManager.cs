@@ -89,7 +89,7 @@ internal sealed class IndexManager(
             for (var r = 0; r < created.Count; r++)
             {
                 var job = await jobs.GetAsync(created[r].Id, cancellationToken).ConfigureAwait(false) ?? created[r];
-                results[requestIndex[r]] = Describe(operations[requestIndex[r]], job);
+                results[requestIndex[r]] = Describe(operations[requestIndex[r]], job, known);
             }
         }
 
@@ -157,7 +157,7 @@ internal sealed class IndexManager(
         }
     }
 
-    private static DocumentOperationResult Describe(DocumentOperation operation, JobRecord job)
+    private static DocumentOperationResult Describe(DocumentOperation operation, JobRecord job, IReadOnlyDictionary<string, DocumentRecord> known)
     {
         var result = new DocumentOperationResult { Operation = operation, DocumentId = job.DocumentId };
         switch (job.Status)
@@ -173,7 +173,8 @@ internal sealed class IndexManager(
                         JobOutcome.Removed => DocumentOperationOutcome.Removed,
                         _ => DocumentOperationOutcome.Unchanged,
                     },
-                    Chunks = outcome?.Chunks ?? 0,
+                    // A removal serves nothing afterwards: it reports the chunks of the version it removed.
+                    Chunks = outcome?.Kind == JobOutcome.Removed && known.TryGetValue(job.DocumentId, out var removed) ? removed.ChunkCount : outcome?.Chunks ?? 0,
                     Embedded = outcome?.Embedded ?? 0,
                 };
             case JobStatus.Cancelled:
