@@ -25,7 +25,20 @@ internal static class CommandRunner
         try
         {
             await using var provider = await PipelineHost.BuildAsync(data, parse.GetValue(common.Embedder), verbose, cancellationToken);
-            return await command(provider, output, cancellationToken);
+            using var released = new ReleasedJobCounter();
+            try
+            {
+                return await command(provider, output, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The queue has stopped: its running jobs were given back (pending again, attempt not counted).
+                var counts = await provider.GetRequiredService<IDocPipeline>().GetQueueStatusAsync(CancellationToken.None);
+                var queued = Math.Max(0, counts.Pending - released.Released);
+                return output.Error(
+                    $"Interrupted: {released.Released} running jobs given back, {queued} queued jobs stay queued; 'docpipe batch --resume-jobs' finishes them.",
+                    Interrupt.ExitCode);
+            }
         }
         catch (EmbedderMismatchException ex)
         {
@@ -42,7 +55,7 @@ internal static class CommandRunner
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return output.Error("Stopped. Queued jobs stay queued: run 'docpipe batch --resume-jobs' to finish them.", 130);
+            return output.Error("Interrupted before any job ran. Queued jobs stay queued: 'docpipe batch --resume-jobs' finishes them.", Interrupt.ExitCode);
         }
     }
 }

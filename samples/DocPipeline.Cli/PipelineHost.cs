@@ -30,7 +30,13 @@ internal static class PipelineHost
 
             logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
-        var pipeline = services.AddDocPipeline(o => o.DataDirectory = dataDirectory);
+        var pipeline = services.AddDocPipeline(o =>
+        {
+            o.DataDirectory = dataDirectory;
+
+            // Ctrl-C gives running jobs back at once rather than letting them run on for the default grace period.
+            o.Queue.ShutdownTimeout = TimeSpan.Zero;
+        });
         if (choice == EmbedderChoice.Hash)
         {
             pipeline.UseHashingEmbeddings();

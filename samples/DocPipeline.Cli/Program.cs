@@ -22,4 +22,7 @@ if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
     return new CliOutput(parse.GetValue(common.Json)).Error(message, ExitCodes.Usage);
 }
 
-return await parse.InvokeAsync();
+// Ctrl-C is handled here rather than by System.CommandLine, which exits 2 s after the signal: the command needs the
+// time to give its running jobs back and say so.
+using var interrupt = new Interrupt();
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);
