@@ -1,10 +1,13 @@
 using System.Text.Json;
+using DocPipeline.Configuration;
+using DocPipeline.Consistency;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
 using DocPipeline.Indexing;
 using DocPipeline.Ingestion;
 using DocPipeline.Jobs;
 using DocPipeline.Registry;
+using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Management;
 
@@ -20,7 +23,8 @@ internal sealed class IndexManager(
     IKeywordIndex keywordIndex,
     ExtractorResolver extractors,
     FileFingerprinter fingerprinter,
-    JobBatchProcessor batches) : IIndexManager
+    JobBatchProcessor batches,
+    IOptions<DocPipelineOptions> options) : IIndexManager
 {
     private const int RecentFailures = 10;
 
@@ -146,6 +150,7 @@ internal sealed class IndexManager(
             LastRunAt = (await latest.ConfigureAwait(false)).FirstOrDefault()?.CreatedAt,
             Embedder = await embedder.ConfigureAwait(false),
             RecentFailures = (await failures.ConfigureAwait(false)).Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(),
+            RestoreLeftovers = RestoreLeftovers.Find(DataFolderLayout.From(options.Value)),
         };
     }
 

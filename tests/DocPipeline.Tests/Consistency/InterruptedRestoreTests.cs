@@ -37,6 +37,19 @@ public sealed class InterruptedRestoreTests : IDisposable
     }
 
     [Fact]
+    public async Task GetStatisticsAsync_AfterARestoreKilledWhileStaging_ListsItsLeftovers()
+    {
+        await BackUpThenChangeAsync();
+        var staged = Layout.RegistryPath + ".restore-" + Id;
+        File.WriteAllBytes(staged, new byte[4096]);
+
+        await using var pipeline = new TestPipeline(_directory);
+        var statistics = await pipeline.Get<DocPipeline.Management.IIndexManager>().GetStatisticsAsync();
+
+        Assert.Equal([staged], statistics.RestoreLeftovers);
+    }
+
+    [Fact]
     public async Task RestoreAsync_AfterARestoreKilledMidSwap_RemovesEveryLeftover()
     {
         var (backup, _) = await BackUpThenChangeAsync();
