@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -6,9 +7,11 @@ namespace DocPipeline.Cli;
 
 /// <summary>
 /// Writes a log entry as one short line (<c>docpipe: warning: …</c>) without its exception's stack trace, which only
-/// <c>--verbose</c> (or <c>DOCPIPE_DEBUG=1</c>) shows: the command's own message says what went wrong and what to do.
+/// <c>--verbose</c> (or <c>DOCPIPE_DEBUG=1</c>) shows. Errors are held until the command ends: a command that fails
+/// prints one message saying what went wrong and what to do, so the errors logged on the way there would only repeat
+/// it; a command that succeeds prints them (<see cref="HeldErrors"/>).
 /// </summary>
-internal sealed class CliLogFormatter() : ConsoleFormatter(FormatterName)
+internal sealed class CliLogFormatter(CliLogFormatter.HeldErrors held) : ConsoleFormatter(FormatterName)
 {
     public const string FormatterName = "docpipe";
 
@@ -20,12 +23,29 @@ internal sealed class CliLogFormatter() : ConsoleFormatter(FormatterName)
             message = logEntry.Exception?.Message;
         }
 
-        var level = logEntry.LogLevel switch
+        if (logEntry.LogLevel >= LogLevel.Error)
         {
-            LogLevel.Critical or LogLevel.Error => "error",
-            LogLevel.Warning => "warning",
-            _ => "info",
-        };
-        textWriter.WriteLine($"docpipe: {level}: {message}");
+            held.Add($"docpipe: error: {message}");
+            return;
+        }
+
+        textWriter.WriteLine($"docpipe: {(logEntry.LogLevel == LogLevel.Warning ? "warning" : "info")}: {message}");
+    }
+
+    /// <summary>The error lines logged during a command, printed on stderr only if the command does not fail with its own message.</summary>
+    internal sealed class HeldErrors
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public void Add(string line) => _lines.Enqueue(line);
+
+        /// <summary>Prints the held lines on stderr.</summary>
+        public void Print()
+        {
+            while (_lines.TryDequeue(out var line))
+            {
+                Console.Error.WriteLine(line);
+            }
+        }
     }
 }

@@ -28,10 +28,13 @@ internal static class CommandRunner
             using var released = new ReleasedJobCounter();
             try
             {
-                return await command(provider, output, cancellationToken);
+                var exitCode = await command(provider, output, cancellationToken);
+                provider.GetService<CliLogFormatter.HeldErrors>()?.Print();
+                return exitCode;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                provider.GetService<CliLogFormatter.HeldErrors>()?.Print();
                 // The queue has stopped: its running jobs were given back (pending again, attempt not counted).
                 var counts = await provider.GetRequiredService<IDocPipeline>().GetQueueStatusAsync(CancellationToken.None);
                 var queued = Math.Max(0, counts.Pending - released.Released);

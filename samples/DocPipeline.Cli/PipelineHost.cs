@@ -23,6 +23,7 @@ internal static class PipelineHost
             }
             else
             {
+                logging.Services.AddSingleton<CliLogFormatter.HeldErrors>();
                 logging.AddConsole(o => o.FormatterName = CliLogFormatter.FormatterName)
                     .AddConsoleFormatter<CliLogFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
                     .AddFilter(level => level >= LogLevel.Warning);

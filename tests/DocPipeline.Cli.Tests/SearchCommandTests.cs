@@ -77,7 +77,7 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Search_KeywordIndexDamaged_PrintsTheMessageWithoutAStackTraceUnlessVerbose()
+    public async Task Search_KeywordIndexDamaged_PrintsOnlyTheMessageUnlessVerbose()
     {
         var built = await Docpipe.RunAsync("batch", "--src", GeneratedCorpus.Write(_directory.File("src"), 2), "--data", Data, "--embedder", "hash", "--json");
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -90,7 +90,7 @@ public sealed class SearchCommandTests : IDisposable
         var verbose = await Docpipe.RunAsync("search", "harbour", "--data", Data, "--verbose");
 
         Assert.True(run.ExitCode == 3, run.ToString());
-        Assert.Contains("docpipe: The keyword index", run.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("docpipe: The keyword index", Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("--->", run.Stderr, StringComparison.Ordinal);
         Assert.True(verbose.ExitCode == 3, verbose.ToString());
