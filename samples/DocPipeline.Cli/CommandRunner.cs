@@ -51,6 +51,11 @@ internal static class CommandRunner
         {
             return output.Error(ex.Message, ExitCodes.Usage);
         }
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "options")
+        {
+            // An option DocPipeline refused before doing anything; the message names it.
+            return output.Error(ex.Message, ExitCodes.Usage);
+        }
         catch (Exception ex) when (ex is DocPipelineStorageException or IOException or UnauthorizedAccessException)
         {
             // The message says what is wrong and what to do; the stack trace is for --verbose.

@@ -101,6 +101,19 @@ public sealed class BatchCommandTests : IDisposable
         Assert.False(Directory.Exists(Data), "A usage error must not create the data folder.");
     }
 
+    [Theory]
+    [InlineData("--max-concurrent", "0", "--max-concurrent must be between 1 and 1024")]
+    [InlineData("--max-concurrent", "5000", "--max-concurrent must be between 1 and 1024")]
+    [InlineData("--priority", "99999", "--priority must be between -1000 and 1000")]
+    public async Task Batch_NumberOutOfRange_ExitsWithUsageErrorNamingTheFlag(string flag, string value, string expected)
+    {
+        var run = await Docpipe.RunAsync("batch", "--src", GeneratedCorpus.Write(_directory.File("src"), 1), flag, value, "--data", Data, "--embedder", "hash", "--json");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(expected, run.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Batch_AnotherEmbedderThanTheDataFolderWasBuiltWith_RefusedWithUsageErrorBeforeAnyJob()
     {
