@@ -18,6 +18,12 @@ internal sealed class CliOptions
         Recursive = true,
     };
 
+    public Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = "Show informational logs and the stack traces of errors (also: DOCPIPE_DEBUG=1).",
+        Recursive = true,
+    };
+
     public Option<string?> Embedder { get; } = new Option<string?>("--embedder")
     {
         Description = "The embedder: minilm (local, semantic) or hash (fast, not semantic). Default: the one the data folder was built with, else minilm.",

@@ -15,6 +15,7 @@ internal static class CommandRunner
         bool requireExistingData = false)
     {
         var output = new CliOutput(parse.GetValue(common.Json));
+        var verbose = parse.GetValue(common.Verbose) || PipelineHost.DebugRequested;
         var data = Path.GetFullPath(parse.GetValue(common.Data)!);
         if (requireExistingData && !Directory.Exists(data))
         {
@@ -23,8 +24,24 @@ internal static class CommandRunner
 
         try
         {
-            await using var provider = await PipelineHost.BuildAsync(data, parse.GetValue(common.Embedder), cancellationToken);
-            return await command(provider, output, cancellationToken);
+            await using var provider = await PipelineHost.BuildAsync(data, parse.GetValue(common.Embedder), verbose, cancellationToken);
+            using var released = new ReleasedJobCounter();
+            try
+            {
+                var exitCode = await command(provider, output, cancellationToken);
+                provider.GetService<CliLogFormatter.HeldErrors>()?.Print();
+                return exitCode;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                provider.GetService<CliLogFormatter.HeldErrors>()?.Print();
+                // The queue has stopped: its running jobs were given back (pending again, attempt not counted).
+                var counts = await provider.GetRequiredService<IDocPipeline>().GetQueueStatusAsync(CancellationToken.None);
+                var queued = Math.Max(0, counts.Pending - released.Released);
+                return output.Error(
+                    $"Interrupted: {released.Released} running jobs given back, {queued} queued jobs stay queued; 'docpipe batch --resume-jobs' finishes them.",
+                    Interrupt.ExitCode);
+            }
         }
         catch (EmbedderMismatchException ex)
         {
@@ -34,13 +51,19 @@ internal static class CommandRunner
         {
             return output.Error(ex.Message, ExitCodes.Usage);
         }
-        catch (DocPipelineStorageException ex)
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "options")
         {
-            return output.Error(ex.Message, ExitCodes.Storage);
+            // An option DocPipeline refused before doing anything; the message names it.
+            return output.Error(ex.Message, ExitCodes.Usage);
+        }
+        catch (Exception ex) when (ex is DocPipelineStorageException or IOException or UnauthorizedAccessException)
+        {
+            // The message says what is wrong and what to do; the stack trace is for --verbose.
+            return output.Error(verbose ? ex.ToString() : ex.Message, ExitCodes.Storage);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return output.Error("Stopped. Queued jobs stay queued: run 'docpipe batch --resume-jobs' to finish them.", 130);
+            return output.Error("Interrupted before any job ran. Queued jobs stay queued: 'docpipe batch --resume-jobs' finishes them.", Interrupt.ExitCode);
         }
     }
 }

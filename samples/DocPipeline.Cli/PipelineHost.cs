@@ -7,15 +7,37 @@ namespace DocPipeline.Cli;
 /// <summary>Builds the DocPipeline container for one command: the data folder, the embedder, and logs on stderr.</summary>
 internal static class PipelineHost
 {
-    public static async Task<ServiceProvider> BuildAsync(string dataDirectory, string? embedder, CancellationToken cancellationToken)
+    /// <summary>Gets a value indicating whether <c>DOCPIPE_DEBUG</c> asks for detailed logs, as <c>--verbose</c> does.</summary>
+    public static bool DebugRequested => Environment.GetEnvironmentVariable("DOCPIPE_DEBUG") is "1" or "true";
+
+    public static async Task<ServiceProvider> BuildAsync(string dataDirectory, string? embedder, bool verbose, CancellationToken cancellationToken)
     {
         var choice = embedder ?? await RecordedEmbedderAsync(dataDirectory, cancellationToken) ?? EmbedderChoice.MiniLm;
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning)
-            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        var pipeline = services.AddDocPipeline(o => o.DataDirectory = dataDirectory);
+        services.AddLogging(logging =>
+        {
+            // Verbose: the standard lines with stack traces; otherwise one short line per warning or error.
+            if (verbose)
+            {
+                logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter(level => level >= LogLevel.Information);
+            }
+            else
+            {
+                logging.Services.AddSingleton<CliLogFormatter.HeldErrors>();
+                logging.AddConsole(o => o.FormatterName = CliLogFormatter.FormatterName)
+                    .AddConsoleFormatter<CliLogFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
+                    .AddFilter(level => level >= LogLevel.Warning);
+            }
+
+            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        var pipeline = services.AddDocPipeline(o =>
+        {
+            o.DataDirectory = dataDirectory;
+
+            // Ctrl-C gives running jobs back at once rather than letting them run on for the default grace period.
+            o.Queue.ShutdownTimeout = TimeSpan.Zero;
+        });
         if (choice == EmbedderChoice.Hash)
         {
             pipeline.UseHashingEmbeddings();

@@ -8,6 +8,7 @@ var root = new RootCommand("docpipe: keep a vector index and a keyword index in 
     common.Data,
     common.Json,
     common.Embedder,
+    common.Verbose,
 };
 root.Subcommands.Add(BatchCommand.Create(common));
 root.Subcommands.Add(SearchCommand.Create(common));
@@ -21,4 +22,7 @@ if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
     return new CliOutput(parse.GetValue(common.Json)).Error(message, ExitCodes.Usage);
 }
 
-return await parse.InvokeAsync();
+// Ctrl-C is handled here rather than by System.CommandLine, which exits 2 s after the signal: the command needs the
+// time to give its running jobs back and say so.
+using var interrupt = new Interrupt();
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);

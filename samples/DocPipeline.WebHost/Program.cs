@@ -18,7 +18,25 @@ else
 }
 
 builder.Services.AddHealthChecks().AddDocPipeline();
+
+// A malformed number or enum in a query or body throws (instead of an empty 400) so the handler below can say what was wrong.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 var app = builder.Build();
+
+// Bad input answers 400 with a message: a value that cannot be read, or an option DocPipeline refuses (for example
+// SearchOptions.TopK outside 1-1000), checked before any work or allocation.
+app.Use(async (context, next) =>
+{
+    try
+    {
+        await next(context);
+    }
+    catch (Exception ex) when (ex is BadHttpRequestException or ArgumentException && !context.Response.HasStarted)
+    {
+        var status = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+        await Results.Problem(detail: ex.Message, statusCode: status).ExecuteAsync(context);
+    }
+});
 
 app.MapPost("/ingest", (IngestRequest request, IDocPipeline docs, CancellationToken ct) =>
     docs.IngestAsync(request.Sources, new IngestOptions { UpdateMode = request.Mode ?? UpdateMode.Auto, Cleanup = request.Cleanup ?? CleanupMode.None }, ct));

@@ -16,6 +16,7 @@ public interface IDocPipeline
     /// <param name="options">The run options.</param>
     /// <param name="cancellationToken">Stops the run; jobs already queued stay queued and resume later.</param>
     /// <returns>What happened to every source.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its allowed range (the message names it, for example <c>IngestOptions.MaxConcurrent</c>); nothing was touched.</exception>
     Task<IngestResult> IngestAsync(IEnumerable<string> sources, IngestOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -25,6 +26,7 @@ public interface IDocPipeline
     /// <param name="options">The run options (<see cref="IngestOptions.MaxConcurrent"/> and <see cref="IngestOptions.Progress"/> apply).</param>
     /// <param name="cancellationToken">Stops processing; unfinished jobs stay queued.</param>
     /// <returns>What happened to the jobs processed.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its allowed range (the message names it, for example <c>IngestOptions.MaxConcurrent</c>); nothing was touched.</exception>
     Task<IngestResult> ResumeAsync(IngestOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>Counts the jobs in the queue by state.</summary>
@@ -37,5 +39,6 @@ public interface IDocPipeline
     /// <param name="options">How many hits, from which index.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The hits, best first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its allowed range (the message names it, for example <c>SearchOptions.TopK</c>); nothing was touched.</exception>
     Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchOptions options, CancellationToken cancellationToken = default);
 }

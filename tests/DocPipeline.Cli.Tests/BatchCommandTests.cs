@@ -101,6 +101,19 @@ public sealed class BatchCommandTests : IDisposable
         Assert.False(Directory.Exists(Data), "A usage error must not create the data folder.");
     }
 
+    [Theory]
+    [InlineData("--max-concurrent", "0", "--max-concurrent must be between 1 and 1024")]
+    [InlineData("--max-concurrent", "5000", "--max-concurrent must be between 1 and 1024")]
+    [InlineData("--priority", "99999", "--priority must be between -1000 and 1000")]
+    public async Task Batch_NumberOutOfRange_ExitsWithUsageErrorNamingTheFlag(string flag, string value, string expected)
+    {
+        var run = await Docpipe.RunAsync("batch", "--src", GeneratedCorpus.Write(_directory.File("src"), 1), flag, value, "--data", Data, "--embedder", "hash", "--json");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(expected, run.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Batch_AnotherEmbedderThanTheDataFolderWasBuiltWith_RefusedWithUsageErrorBeforeAnyJob()
     {
@@ -133,6 +146,21 @@ public sealed class BatchCommandTests : IDisposable
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains(registry, run.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_WithKeywordsAfterSrc_AcceptedAsAFlagAndBothIndexesWritten()
+    {
+        var source = GeneratedCorpus.Write(_directory.File("src"), 3);
+
+        var run = await Docpipe.RunAsync("batch", "--src", source, "--with-keywords", "--data", Data, "--embedder", "hash", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        AssertNumber(run.Json(), "added", 3);
+        AssertNumber(run.Json(), "failed", 0);
+        var keyword = await Docpipe.RunAsync("search", "harbour", "--mode", "keyword", "--data", Data, "--json");
+        Assert.True(keyword.ExitCode == 0, keyword.ToString());
+        Assert.NotEqual(0, keyword.Json().GetProperty("hits").GetArrayLength());
     }
 
     public void Dispose() => _directory.Dispose();

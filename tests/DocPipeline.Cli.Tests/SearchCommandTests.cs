@@ -62,5 +62,40 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Equal("honeybee-colonies.md", Path.GetFileName(first.GetProperty("source").GetString()));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Search_EmptyOrBlankQuery_ExitsWithUsageError(string query)
+    {
+        var built = await Docpipe.RunAsync("batch", "--src", GeneratedCorpus.Write(_directory.File("src"), 1), "--data", Data, "--embedder", "hash", "--json");
+        Assert.True(built.ExitCode == 0, built.ToString());
+
+        var run = await Docpipe.RunAsync("search", query, "--data", Data, "--json");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("query is empty", run.Json().GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_KeywordIndexDamaged_PrintsOnlyTheMessageUnlessVerbose()
+    {
+        var built = await Docpipe.RunAsync("batch", "--src", GeneratedCorpus.Write(_directory.File("src"), 2), "--data", Data, "--embedder", "hash", "--json");
+        Assert.True(built.ExitCode == 0, built.ToString());
+        foreach (var file in Directory.GetFiles(Path.Combine(Data, "keyword")))
+        {
+            File.WriteAllBytes(file, Enumerable.Repeat((byte)0x5A, 300).ToArray());
+        }
+
+        var run = await Docpipe.RunAsync("search", "harbour", "--data", Data);
+        var verbose = await Docpipe.RunAsync("search", "harbour", "--data", Data, "--verbose");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.StartsWith("docpipe: The keyword index", Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--->", run.Stderr, StringComparison.Ordinal);
+        Assert.True(verbose.ExitCode == 3, verbose.ToString());
+        Assert.Contains("   at Lucene.Net", verbose.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _directory.Dispose();
 }

@@ -15,14 +15,14 @@ internal static class BatchCommand
             Description = "A file, a folder (every file below it) or a glob such as 'docs/**/*.pdf'. Repeat for more.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Documents processed at the same time (default: DocPipeline:Queue:MaxConcurrent, 32)." };
+        var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Documents processed at the same time, 1-1024 (default: DocPipeline:Queue:MaxConcurrent, 32)." }.Within(1, 1024);
         var mode = new Option<string>("--mode")
         {
             Description = "auto: add new and update changed; add_only; update_only; skip_existing: skip every source already indexed without looking at it.",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "add_only", "update_only", "skip_existing");
         var force = new Option<bool>("--force-reprocess") { Description = "Process every source even when its fingerprint is unchanged." };
-        var priority = new Option<int?>("--priority") { Description = "Priority of this run's jobs; higher runs first." };
+        var priority = new Option<int?>("--priority") { Description = "Priority of this run's jobs, -1000 to 1000; higher runs first." }.Within(-1000, 1000);
         var resume = new Option<bool>("--resume-jobs") { Description = "Finish the jobs an interrupted run left (no --src needed)." };
         var status = new Option<bool>("--status") { Description = "Show how many jobs are pending, processing, completed, failed and cancelled." };
         var cleanup = new Option<string>("--cleanup")
@@ -31,10 +31,11 @@ internal static class BatchCommand
             DefaultValueFactory = _ => "none",
         }.AcceptOnlyFromAmong("none", "scoped", "full");
         var forceCleanup = new Option<bool>("--force-cleanup") { Description = "Let --cleanup full delete even after a run with failures." };
+        var withKeywords = new Option<bool>("--with-keywords") { Description = "Also write the keyword (BM25) index. Always on: DocPipeline keeps both indexes in step." };
 
         var command = new Command("batch", "Bring the indexes in step with files, folders and globs.")
         {
-            sources, maxConcurrent, mode, force, priority, resume, status, cleanup, forceCleanup,
+            sources, maxConcurrent, mode, force, priority, resume, status, cleanup, forceCleanup, withKeywords,
         };
         command.Validators.Add(result =>
         {

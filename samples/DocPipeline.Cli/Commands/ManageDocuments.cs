@@ -198,6 +198,7 @@ internal sealed class ManageDocuments : IManageActions
                 stats.LastRunAt,
                 stats.Embedder,
                 RecentFailures = stats.RecentFailures.Select(f => new { f.Source, f.Error }),
+                stats.RestoreLeftovers,
             });
             return ExitCodes.Success;
         }
@@ -210,6 +211,15 @@ internal sealed class ManageDocuments : IManageActions
         foreach (var failure in stats.RecentFailures)
         {
             output.Line($"  failed   {failure.Source}: {failure.Error}");
+        }
+
+        if (stats.RestoreLeftovers.Count > 0)
+        {
+            output.Line($"leftovers {stats.RestoreLeftovers.Count} of an interrupted restore (the next 'docpipe manage --restore' finishes or deletes them):");
+            foreach (var leftover in stats.RestoreLeftovers)
+            {
+                output.Line($"  {leftover}");
+            }
         }
 
         return ExitCodes.Success;

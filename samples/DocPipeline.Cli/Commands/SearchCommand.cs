@@ -10,19 +10,19 @@ internal static class SearchCommand
     public static Command Create(CliOptions common)
     {
         var query = new Argument<string>("query") { Description = "What to look for." };
-        var top = new Option<int>("--top") { Description = "How many hits (1-1000).", DefaultValueFactory = _ => 10 };
+        query.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            {
+                result.AddError("The query is empty: give the words to look for, for example docpipe search \"reset the device\".");
+            }
+        });
+        var top = new Option<int>("--top") { Description = "How many hits (1-1000).", DefaultValueFactory = _ => 10 }.Within(1, 1000);
         var mode = new Option<string>("--mode")
         {
             Description = "hybrid (both indexes, fused), vector (by meaning) or keyword (BM25).",
             DefaultValueFactory = _ => "hybrid",
         }.AcceptOnlyFromAmong("hybrid", "vector", "keyword");
-        top.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 1000)
-            {
-                result.AddError("--top must be between 1 and 1000.");
-            }
-        });
 
         var command = new Command("search", "Search the indexed documents.") { query, top, mode };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(common, parse, async (services, output, ct) =>

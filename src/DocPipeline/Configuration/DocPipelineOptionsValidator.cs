@@ -45,8 +45,12 @@ internal sealed class DocPipelineOptionsValidator : IValidateOptions<DocPipeline
         return failures.Build();
     }
 
-    /// <summary>Checks the data annotations of <paramref name="instance"/> and of every nested options object, naming keys by path.</summary>
-    internal static void ValidateAnnotations(object instance, string path, ValidateOptionsResultBuilder failures)
+    /// <summary>
+    /// Checks the data annotations of <paramref name="instance"/> and of every nested options object, and that enum
+    /// values are defined, naming keys by path: <c>path:Property</c>, or <c>path.Property</c> with a '.'
+    /// <paramref name="separator"/>.
+    /// </summary>
+    internal static void ValidateAnnotations(object instance, string path, ValidateOptionsResultBuilder failures, char separator = ':')
     {
         foreach (var property in instance.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -55,8 +59,13 @@ internal sealed class DocPipelineOptionsValidator : IValidateOptions<DocPipeline
                 continue;
             }
 
-            var key = $"{path}:{property.Name}";
+            var key = $"{path}{separator}{property.Name}";
             var value = property.GetValue(instance);
+            if (value is Enum member && !member.GetType().IsDefined(typeof(FlagsAttribute), inherit: false) && !Enum.IsDefined(member.GetType(), member))
+            {
+                failures.AddError($"{key} must be one of {string.Join(", ", Enum.GetNames(member.GetType()))} (was {Show(value)}).");
+            }
+
             foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
             {
                 if (!attribute.IsValid(value))
@@ -67,7 +76,7 @@ internal sealed class DocPipelineOptionsValidator : IValidateOptions<DocPipeline
 
             if (value is not null && IsOptionsGroup(property.PropertyType))
             {
-                ValidateAnnotations(value, key, failures);
+                ValidateAnnotations(value, key, failures, separator);
             }
         }
     }

@@ -1,3 +1,4 @@
+using DocPipeline.Configuration;
 using DocPipeline.Ingestion;
 using DocPipeline.Jobs;
 using DocPipeline.Search;
@@ -13,12 +14,15 @@ internal sealed class IndexCheckedPipeline(IngestionEngine engine, IndexStartupC
 {
     public async Task<IngestResult> IngestAsync(IEnumerable<string> sources, IngestOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(sources);
+        OperationOptionsValidator.ThrowIfInvalid(options);
         await check.EnsureAsync(ownInstances: false, cancellationToken).ConfigureAwait(false);
         return await engine.IngestAsync(sources, options, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IngestResult> ResumeAsync(IngestOptions options, CancellationToken cancellationToken = default)
     {
+        OperationOptionsValidator.ThrowIfInvalid(options);
         await check.EnsureAsync(ownInstances: false, cancellationToken).ConfigureAwait(false);
         return await engine.ResumeAsync(options, cancellationToken).ConfigureAwait(false);
     }
@@ -27,6 +31,8 @@ internal sealed class IndexCheckedPipeline(IngestionEngine engine, IndexStartupC
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        OperationOptionsValidator.ThrowIfInvalid(options);
         await check.EnsureAsync(ownInstances: false, cancellationToken).ConfigureAwait(false);
         return await engine.SearchAsync(query, options, cancellationToken).ConfigureAwait(false);
     }

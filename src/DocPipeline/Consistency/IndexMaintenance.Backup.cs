@@ -15,7 +15,7 @@ internal sealed partial class IndexMaintenance
 {
     public async Task<BackupResult> BackupAsync(BackupOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        Configuration.OperationOptionsValidator.ThrowIfInvalid(options);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -5,7 +5,7 @@ internal sealed partial class IndexMaintenance
 {
     public async Task<RestoreResult> RestoreAsync(RestoreOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        Configuration.OperationOptionsValidator.ThrowIfInvalid(options);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -13,6 +13,7 @@ internal sealed partial class IndexMaintenance
 
             // Fail before any long work when a store is open (here or in another process).
             DataFolderLock.EnsureClosed(Layout, BackupLayout.StoreOrder);
+            SettleInterruptedRestores();
 
             var id = Guid.NewGuid().ToString("N");
             var staged = await BackupReader.StageAsync(source, Layout, id, cancellationToken).ConfigureAwait(false);
@@ -21,6 +22,7 @@ internal sealed partial class IndexMaintenance
                 var safety = await BackupCurrentDataAsync(source, cancellationToken).ConfigureAwait(false);
                 var stores = staged.Staged.Select(p => p.Key).ToList();
                 var replaced = Swap(staged, id);
+                var kept = false;
                 foreach (var aside in replaced)
                 {
                     try
@@ -29,8 +31,15 @@ internal sealed partial class IndexMaintenance
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                     {
+                        kept = true;
                         ConsistencyLog.LeftoverKept(_logger, aside, ex);
                     }
+                }
+
+                // With a replaced store left over, the marker stays: the next restore deletes what is left.
+                if (!kept)
+                {
+                    File.Delete(RestoreLeftovers.MarkerPath(Layout, id));
                 }
 
                 ConsistencyLog.Restored(_logger, source, staged.Manifest.CreatedAt, string.Join(", ", stores));
@@ -73,9 +82,31 @@ internal sealed partial class IndexMaintenance
     }
 
     /// <summary>
+    /// Settles what a killed restore left beside the stores (see <see cref="RestoreLeftovers"/>), holding the stores
+    /// closed while it does.
+    /// </summary>
+    private void SettleInterruptedRestores()
+    {
+        if (RestoreLeftovers.Find(Layout).Count == 0)
+        {
+            return;
+        }
+
+        using var hold = DataFolderLock.Acquire(Layout, BackupLayout.StoreOrder);
+        if (OperatingSystem.IsWindows())
+        {
+            hold.Dispose();
+        }
+
+        RestoreLeftovers.Settle(Layout, _logger);
+    }
+
+    /// <summary>
     /// Swaps the staged stores in: each current store is renamed aside, then its staged replacement renamed into
     /// place, all while the stores are held closed. Any failure puts back everything already swapped, so the data
-    /// folder is either entirely restored or untouched.
+    /// folder is either entirely restored or untouched. A marker in the data folder says that a swap is under way
+    /// until the caller has deleted the replaced stores, so that a restore killed in between is finished by the next
+    /// one (<see cref="RestoreLeftovers"/>).
     /// </summary>
     /// <returns>The replaced stores, renamed aside (the caller deletes them).</returns>
     private List<string> Swap(StagedRestore staged, string id)
@@ -83,8 +114,12 @@ internal sealed partial class IndexMaintenance
         var stores = staged.Staged.Select(p => p.Key).ToList();
         var steps = new List<(string Target, string Staged, List<(string From, string To)> Aside)>();
         var hold = DataFolderLock.Acquire(Layout, stores);
+        var marker = RestoreLeftovers.MarkerPath(Layout, id);
         try
         {
+            Directory.CreateDirectory(Layout.DataDirectory);
+            File.WriteAllBytes(marker, []);
+
             // Windows cannot rename a file or folder while a handle holds it, so the locks go first there; elsewhere
             // they are held across the renames, and no other process can open a store in between.
             if (OperatingSystem.IsWindows())
@@ -100,23 +135,23 @@ internal sealed partial class IndexMaintenance
                 steps.Add(step);
 
                 // A SQLite store moves with its journal files, so none of them is ever applied to the restored file.
-                var parts = BackupLayout.IsFolder(store) ? [target] : (string[])[target, target + "-wal", target + "-shm", target + "-journal"];
-                foreach (var part in parts)
+                foreach (var part in RestoreLeftovers.PartsOf(store, target))
                 {
                     if (File.Exists(part) || Directory.Exists(part))
                     {
-                        var to = part + ".pre-restore-" + id;
-                        Move(part, to);
+                        var to = RestoreLeftovers.AsideOf(part, id);
+                        RestoreLeftovers.Move(part, to);
                         aside.Add((part, to));
                     }
                 }
 
-                Move(stagedPath, target);
+                RestoreLeftovers.Move(stagedPath, target);
             }
         }
         catch
         {
             Undo(steps);
+            File.Delete(marker);
             throw;
         }
         finally
@@ -134,28 +169,16 @@ internal sealed partial class IndexMaintenance
             var (target, staged, aside) = steps[i];
             if (!File.Exists(staged) && !Directory.Exists(staged) && (File.Exists(target) || Directory.Exists(target)))
             {
-                Move(target, staged);
+                RestoreLeftovers.Move(target, staged);
             }
 
             foreach (var (from, to) in aside)
             {
                 if (File.Exists(to) || Directory.Exists(to))
                 {
-                    Move(to, from);
+                    RestoreLeftovers.Move(to, from);
                 }
             }
-        }
-    }
-
-    private static void Move(string from, string to)
-    {
-        if (Directory.Exists(from))
-        {
-            Directory.Move(from, to);
-        }
-        else
-        {
-            File.Move(from, to);
         }
     }
 }

@@ -53,7 +53,7 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
 
     public async Task<RepairResult> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        OperationOptionsValidator.ThrowIfInvalid(options);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace DocPipeline.Consistency;
 
 /// <summary>What <see cref="IIndexMaintenance.RestoreAsync"/> restores.</summary>
@@ -7,5 +9,6 @@ public sealed class RestoreOptions
     /// Gets the backup: an archive (<c>.tar.gz</c>, <c>.tgz</c>), a backup folder (holding <c>manifest.json</c>), or a
     /// folder of backups, in which case the newest one is restored.
     /// </summary>
+    [Required]
     public required string Source { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace DocPipeline.Ingestion;
 
 /// <summary>Options of one ingestion run.</summary>
@@ -12,11 +14,13 @@ public sealed class IngestOptions
     public UpdateMode UpdateMode { get; set; }
 
     /// <summary>Gets or sets how many documents are processed at the same time.</summary>
-    /// <value>The default value is <see langword="null"/>: <c>DocPipeline:Queue:MaxConcurrent</c>.</value>
+    /// <value>The default value is <see langword="null"/>: <c>DocPipeline:Queue:MaxConcurrent</c>. Allowed: 1 to 1024.</value>
+    [Range(1, 1024)]
     public int? MaxConcurrent { get; set; }
 
     /// <summary>Gets or sets the priority of the run's jobs; higher runs first.</summary>
-    /// <value>The default value is <see langword="null"/>: <c>DocPipeline:Queue:DefaultPriority</c>.</value>
+    /// <value>The default value is <see langword="null"/>: <c>DocPipeline:Queue:DefaultPriority</c>. Allowed: -1000 to 1000.</value>
+    [Range(-1000, 1000)]
     public int? Priority { get; set; }
 
     /// <summary>Gets or sets what happens to indexed documents whose source was not seen by this run.</summary>

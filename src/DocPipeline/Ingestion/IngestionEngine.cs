@@ -35,7 +35,7 @@ internal sealed class IngestionEngine(
     public async Task<IngestResult> IngestAsync(IEnumerable<string> sources, IngestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(options);
+        OperationOptionsValidator.ThrowIfInvalid(options);
 
         // A data folder built with another embedder is refused before anything runs, not by every job in turn.
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
@@ -80,7 +80,7 @@ internal sealed class IngestionEngine(
 
     public async Task<IngestResult> ResumeAsync(IngestOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        OperationOptionsValidator.ThrowIfInvalid(options);
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var run = new IngestionRun("resume", options.Progress, time);
         var startedAt = time.GetUtcNow();

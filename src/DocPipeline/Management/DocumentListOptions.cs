@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using DocPipeline.Registry;
 
 namespace DocPipeline.Management;
@@ -15,6 +16,7 @@ public sealed class DocumentListOptions
     public string? After { get; set; }
 
     /// <summary>Gets or sets the page size.</summary>
-    /// <value>The default value is 100.</value>
+    /// <value>The default value is 100. Allowed: 1 to 10000.</value>
+    [Range(1, 10_000)]
     public int Limit { get; set; } = 100;
 }

@@ -12,7 +12,7 @@ public sealed record DocumentOperationResult
     /// <summary>Gets what happened.</summary>
     public DocumentOperationOutcome Outcome { get; init; }
 
-    /// <summary>Gets the number of chunks of the document version now served.</summary>
+    /// <summary>Gets the number of chunks of the document version now served; for a removal, of the version removed.</summary>
     public int Chunks { get; init; }
 
     /// <summary>Gets how many chunk texts were sent to the embedder.</summary>

@@ -54,6 +54,7 @@ public interface IIndexManager
     /// <param name="options">The filter and page.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The page.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="DocumentListOptions.Limit"/> is outside 1-10000, or the status is undefined; the message names the option.</exception>
     Task<DocumentPage> ListAsync(DocumentListOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>Gets counts and sizes: documents, chunks, each index's entries and bytes, jobs, the last run, recent failures.</summary>

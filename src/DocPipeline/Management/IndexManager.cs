@@ -1,10 +1,13 @@
 using System.Text.Json;
+using DocPipeline.Configuration;
+using DocPipeline.Consistency;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
 using DocPipeline.Indexing;
 using DocPipeline.Ingestion;
 using DocPipeline.Jobs;
 using DocPipeline.Registry;
+using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Management;
 
@@ -20,7 +23,8 @@ internal sealed class IndexManager(
     IKeywordIndex keywordIndex,
     ExtractorResolver extractors,
     FileFingerprinter fingerprinter,
-    JobBatchProcessor batches) : IIndexManager
+    JobBatchProcessor batches,
+    IOptions<DocPipelineOptions> options) : IIndexManager
 {
     private const int RecentFailures = 10;
 
@@ -89,7 +93,7 @@ internal sealed class IndexManager(
             for (var r = 0; r < created.Count; r++)
             {
                 var job = await jobs.GetAsync(created[r].Id, cancellationToken).ConfigureAwait(false) ?? created[r];
-                results[requestIndex[r]] = Describe(operations[requestIndex[r]], job);
+                results[requestIndex[r]] = Describe(operations[requestIndex[r]], job, known);
             }
         }
 
@@ -107,8 +111,7 @@ internal sealed class IndexManager(
 
     public async Task<DocumentPage> ListAsync(DocumentListOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
+        Configuration.OperationOptionsValidator.ThrowIfInvalid(options);
         var page = await registry.ListAsync(
             new DocumentQuery { Filter = options.Filter, Status = options.Status, After = options.After, Limit = options.Limit + 1 },
             cancellationToken).ConfigureAwait(false);
@@ -147,6 +150,7 @@ internal sealed class IndexManager(
             LastRunAt = (await latest.ConfigureAwait(false)).FirstOrDefault()?.CreatedAt,
             Embedder = await embedder.ConfigureAwait(false),
             RecentFailures = (await failures.ConfigureAwait(false)).Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(),
+            RestoreLeftovers = RestoreLeftovers.Find(DataFolderLayout.From(options.Value)),
         };
     }
 
@@ -158,7 +162,7 @@ internal sealed class IndexManager(
         }
     }
 
-    private static DocumentOperationResult Describe(DocumentOperation operation, JobRecord job)
+    private static DocumentOperationResult Describe(DocumentOperation operation, JobRecord job, IReadOnlyDictionary<string, DocumentRecord> known)
     {
         var result = new DocumentOperationResult { Operation = operation, DocumentId = job.DocumentId };
         switch (job.Status)
@@ -174,7 +178,8 @@ internal sealed class IndexManager(
                         JobOutcome.Removed => DocumentOperationOutcome.Removed,
                         _ => DocumentOperationOutcome.Unchanged,
                     },
-                    Chunks = outcome?.Chunks ?? 0,
+                    // A removal serves nothing afterwards: it reports the chunks of the version it removed.
+                    Chunks = outcome?.Kind == JobOutcome.Removed && known.TryGetValue(job.DocumentId, out var removed) ? removed.ChunkCount : outcome?.Chunks ?? 0,
                     Embedded = outcome?.Embedded ?? 0,
                 };
             case JobStatus.Cancelled:

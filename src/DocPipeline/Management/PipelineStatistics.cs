@@ -47,4 +47,10 @@ public sealed record PipelineStatistics
 
     /// <summary>Gets the most recent failed jobs, newest first (at most 10).</summary>
     public IReadOnlyList<IngestFailure> RecentFailures { get; init; } = [];
+
+    /// <summary>
+    /// Gets what a restore that was killed left beside the stores (<c>*.restore-*</c>, <c>*.pre-restore-*</c>, a
+    /// <c>restore-*.swapping</c> marker): the next restore settles them, finishing a swap that was under way.
+    /// </summary>
+    public IReadOnlyList<string> RestoreLeftovers { get; init; } = [];
 }

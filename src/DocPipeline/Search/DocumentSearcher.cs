@@ -17,8 +17,7 @@ internal sealed class DocumentSearcher(IVectorIndex vectorIndex, IKeywordIndex k
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, SearchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1);
+        Configuration.OperationOptionsValidator.ThrowIfInvalid(options);
         if (string.IsNullOrWhiteSpace(query))
         {
             return [];

@@ -6,7 +6,7 @@ namespace DocPipeline.Search;
 public sealed class SearchOptions
 {
     /// <summary>Gets or sets the number of hits wanted.</summary>
-    /// <value>The default value is 10.</value>
+    /// <value>The default value is 10. Allowed: 1 to 1000; a search asks for nothing more before it checks.</value>
     [Range(1, 1000)]
     public int TopK { get; set; } = 10;
 

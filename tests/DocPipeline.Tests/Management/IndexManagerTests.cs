@@ -46,6 +46,8 @@ public sealed class IndexManagerTests : IDisposable
         var removed = await manager.RemoveAsync(added.DocumentId);
 
         Assert.Equal(DocumentOperationOutcome.Removed, removed.Outcome);
+        Assert.True(added.Chunks > 1, $"the document has {added.Chunks} chunks");
+        Assert.Equal(added.Chunks, removed.Chunks);
         Assert.False(await manager.ExistsAsync(added.DocumentId));
         Assert.Null(await pipeline.Get<IDocumentRegistry>().GetAsync(added.DocumentId));
         foreach (ISearchIndex index in new ISearchIndex[] { pipeline.Get<IVectorIndex>(), pipeline.Get<IKeywordIndex>() })
