@@ -21,6 +21,41 @@ internal sealed class IndexRepairer(IDocumentRegistry registry, IReadOnlyList<IS
     /// <summary>Gets the documents whose entries were written again (their registry record was updated too).</summary>
     public IReadOnlySet<string> Repaired => _repaired;
 
+    /// <summary>
+    /// Refuses a repair that would delete every entry of an index because the registry holds no committed chunk: a
+    /// registry lost or emptied, not indexes full of orphans. Indexes that cannot be opened are left to the repair.
+    /// </summary>
+    /// <exception cref="DocPipelineStorageException">The repair would empty an index; the message names the flag and the way back.</exception>
+    public static async Task ThrowIfWouldDeleteAllAsync(IDocumentRegistry registry, IReadOnlyList<ISearchIndex> indexes, CancellationToken cancellationToken)
+    {
+        if ((await registry.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Chunks > 0)
+        {
+            return;
+        }
+
+        foreach (var index in indexes)
+        {
+            long entries;
+            try
+            {
+                entries = (await index.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Entries;
+            }
+            catch (DocPipelineStorageException)
+            {
+                continue;
+            }
+
+            if (entries > 0)
+            {
+                throw new DocPipelineStorageException(
+                    $"Repair refused: the registry holds no documents, so it would delete all {entries} entries of the {index.Name} index. " +
+                    "If the registry was lost or emptied, get it back instead: restore a backup ('docpipe manage --restore <backup>') or rebuild " +
+                    "the registry from the indexes ('docpipe manage --rebuild-registry'). To delete every entry anyway, repeat with " +
+                    "--allow-delete-all (RepairOptions.AllowDeleteAll).");
+            }
+        }
+    }
+
     public async ValueTask AddAsync(Discrepancy discrepancy, CancellationToken cancellationToken)
     {
         if (discrepancy.Kind == DiscrepancyKind.Orphaned)
