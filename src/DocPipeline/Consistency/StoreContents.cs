@@ -67,10 +67,13 @@ internal static class StoreContents
         }
 
         throw new DocPipelineStorageException(
-            $"The document registry '{layout.RegistryPath}' is {(missing ? "missing" : "empty")}, but {string.Join(", ", others)} still hold data. " +
+            $"The document registry '{layout.RegistryPath}' is {(missing ? "missing" : "empty")}, but {Join(others)} still hold data. " +
             "DocPipeline will not start an empty registry beside them: every source would be skipped as unchanged while search finds nothing, " +
             "and a repair would delete the indexed chunks. Nothing was changed. " + RegistryWayBack);
     }
+
+    private static string Join(IReadOnlyList<string> items) =>
+        items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

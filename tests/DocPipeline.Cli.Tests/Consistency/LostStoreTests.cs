@@ -121,20 +121,22 @@ public sealed class LostStoreTests : IDisposable
         Assert.Equal(15, rebuild.Json.GetProperty("documents").GetInt64());
     }
 
-    [Fact]
-    public async Task Search_KeywordFolderDeleted_RefusedThenRebuildIndexKeywordFixesIt()
+    [Theory]
+    [InlineData("keyword", "keyword")]
+    [InlineData("vectors", "vector")]
+    public async Task Search_IndexFolderDeleted_RefusedThenRebuildIndexFixesIt(string folder, string index)
     {
         await IngestAsync();
-        Directory.Delete(Path.Combine(Data, "keyword"), recursive: true);
+        Directory.Delete(Path.Combine(Data, folder), recursive: true);
 
-        var refused = await Docpipe.RunAsync("search", "lighthouse lamp", "--mode", "keyword", "--data", Data);
+        var refused = await Docpipe.RunAsync("search", "lighthouse lamp", "--mode", index, "--data", Data);
         var hybrid = await Docpipe.RunAsync("search", "lighthouse lamp", "--data", Data);
-        var rebuild = await Docpipe.RunJsonAsync("manage", "--rebuild-index", "keyword", "--data", Data);
-        var search = await Docpipe.RunJsonAsync("search", "lighthouse lamp", "--mode", "keyword", "--data", Data);
+        var rebuild = await Docpipe.RunJsonAsync("manage", "--rebuild-index", index, "--data", Data);
+        var search = await Docpipe.RunJsonAsync("search", "lighthouse lamp", "--mode", index, "--data", Data);
 
         Assert.Equal(3, refused.ExitCode);
-        Assert.Contains("keyword index", refused.Errors, StringComparison.Ordinal);
-        Assert.Contains("--rebuild-index keyword", refused.Errors, StringComparison.Ordinal);
+        Assert.Contains($"{index} index", refused.Errors, StringComparison.Ordinal);
+        Assert.Contains($"--rebuild-index {index}", refused.Errors, StringComparison.Ordinal);
         Assert.Contains("--restore", refused.Errors, StringComparison.Ordinal);
         Assert.Equal(3, hybrid.ExitCode);
         Assert.Equal(0, rebuild.ExitCode);
