@@ -128,6 +128,26 @@ public sealed class LostStoreTests : IDisposable
         Assert.Empty(Directory.GetFiles(_directory.File("data"), "registry.db*"));
     }
 
+    [Fact]
+    public async Task FirstUse_KeywordFolderMissingAndRebuildOnCorruption_RebuildsItFromTheRegistry()
+    {
+        List<string> searches;
+        await using (var first = new TestPipeline(_directory))
+        {
+            await first.IngestAsync(ConsistencyCorpus.Copy(_directory));
+            searches = await ConsistencyCorpus.SearchAllAsync(first.Pipeline);
+        }
+
+        Directory.Delete(_directory.File("data/keyword"), recursive: true);
+        await using var pipeline = new TestPipeline(_directory, options: o => o.IndexManagement.RebuildOnCorruption = true);
+
+        await pipeline.Get<IndexStartupCheck>().EnsureAsync(ownInstances: false, CancellationToken.None);
+
+        Assert.Equal(0, pipeline.Embedder.Calls);
+        Assert.True((await pipeline.Get<IIndexMaintenance>().VerifyAsync()).IsConsistent);
+        Assert.Equal(searches, await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline));
+    }
+
     private static async Task EmptyRegistryAsync(TestPipeline pipeline)
     {
         var registry = pipeline.Get<IDocumentRegistry>();
