@@ -112,6 +112,29 @@ public sealed class LostStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task RebuildRegistryAsync_AfterARebuildInterruptedMidway_TheHalfFileNeverServesAndIsReplaced()
+    {
+        WriteCorpus();
+        await using (var first = new TestPipeline(_directory))
+        {
+            await first.IngestAsync(_directory.File("docs"));
+        }
+
+        DeleteRegistry();
+        File.WriteAllBytes(_directory.File("data/registry.db.rebuild-20260101T000000000Z"), new byte[4096]);
+        await using (var refused = new TestPipeline(_directory))
+        {
+            await Assert.ThrowsAsync<DocPipelineStorageException>(() => refused.Pipeline.SearchAsync("sourdough", new DocPipeline.Search.SearchOptions()));
+        }
+
+        await using var pipeline = new TestPipeline(_directory);
+        var result = await pipeline.Get<IIndexMaintenance>().RebuildRegistryAsync();
+
+        Assert.Equal(3, result.Documents);
+        Assert.Equal([_directory.File("data/registry.db")], Directory.GetFiles(_directory.File("data"), "registry.db*").Where(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task RebuildRegistryAsync_AnotherEmbedderOfTheSameModelKey_RefusedAndTheRegistryStaysMissing()
     {
         WriteCorpus();
