@@ -61,7 +61,8 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
             var indexes = Indexes;
             if (options.AutoFix && !options.AllowDeleteAll)
             {
-                await IndexRepairer.ThrowIfWouldDeleteAllAsync(registry, indexes, cancellationToken).ConfigureAwait(false);
+                await IndexRepairer.ThrowIfWouldDeleteAllAsync(
+                    registry, indexes, () => WithCheckerAsync(registry, indexes, checker => checker.VerifyAsync(cancellationToken)), cancellationToken).ConfigureAwait(false);
             }
 
             return await RepairCoreAsync(registry, indexes, options.AutoFix, cancellationToken).ConfigureAwait(false);

@@ -121,6 +121,36 @@ public sealed class LostStoreTests : IDisposable
         Assert.Equal(15, rebuild.Json.GetProperty("documents").GetInt64());
     }
 
+    [Fact]
+    public async Task RepairAutoFix_KeywordIndexOfAnotherDataFolder_RefusedUntilAllowDeleteAll()
+    {
+        var corpus = Docpipe.CopyCorpus(_directory.File("corpus"));
+        var files = Directory.GetFiles(corpus).Order(StringComparer.Ordinal).ToList();
+        var other = _directory.File("other");
+        foreach (var (half, data) in new[] { (files.Take(7), Data), (files.Skip(7), other) })
+        {
+            var folder = Directory.CreateDirectory(data + "-docs").FullName;
+            foreach (var file in half)
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            Assert.Equal(0, (await Docpipe.RunAsync("batch", "--src", folder, "--data", data, "--embedder", "hash")).ExitCode);
+        }
+
+        Directory.Delete(Path.Combine(Data, "keyword"), recursive: true);
+        Directory.Move(Path.Combine(other, "keyword"), Path.Combine(Data, "keyword"));
+
+        var refused = await Docpipe.RunAsync("manage", "--repair-consistency", "--auto-fix", "--data", Data);
+        var allowed = await Docpipe.RunJsonAsync("manage", "--repair-consistency", "--auto-fix", "--allow-delete-all", "--data", Data);
+
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("keyword index", refused.Errors, StringComparison.Ordinal);
+        Assert.Contains("--allow-delete-all", refused.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, allowed.ExitCode);
+        Assert.True(allowed.Json.GetProperty("after").GetProperty("consistent").GetBoolean());
+    }
+
     [Theory]
     [InlineData("keyword", "keyword")]
     [InlineData("vectors", "vector")]
