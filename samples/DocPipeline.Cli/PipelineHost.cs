@@ -61,7 +61,16 @@ internal static class PipelineHost
         var services = new ServiceCollection();
         services.AddDocPipeline(o => o.DataDirectory = dataDirectory);
         await using var provider = services.BuildServiceProvider();
-        var recorded = await provider.GetRequiredService<IDocumentRegistry>().GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
-        return EmbedderChoice.FromRecorded(recorded);
+        try
+        {
+            var recorded = await provider.GetRequiredService<IDocumentRegistry>().GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
+            return EmbedderChoice.FromRecorded(recorded);
+        }
+        catch (DocPipelineStorageException)
+        {
+            // A registry that cannot be opened (corrupt, or refused beside stores that hold data) is reported by the
+            // command that needs it; restoring it or rebuilding it must still get this far.
+            return null;
+        }
     }
 }

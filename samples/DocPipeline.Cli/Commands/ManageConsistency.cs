@@ -15,6 +15,11 @@ internal sealed class ManageConsistency : IManageActions
     private readonly Option<bool> _verify = new("--verify-consistency") { Description = "Compare each index with the registry; exit code 1 when they differ." };
     private readonly Option<bool> _repair = new("--repair-consistency") { Description = "List what would make the indexes match the registry (a dry run); add --auto-fix to do it." };
     private readonly Option<bool> _autoFix = new("--auto-fix") { Description = "With --repair-consistency: fix the indexes from stored chunks and embeddings (never re-embeds)." };
+    private readonly Option<bool> _allowDeleteAll = new("--allow-delete-all")
+    {
+        Description = "With --repair-consistency --auto-fix: allow deleting every entry of an index (refused otherwise, as when the registry was lost: use --rebuild-registry).",
+    };
+
     private readonly Option<string?> _backup = new("--backup")
     {
         Description = "Back up the data folder: to an archive when the path ends in .tar.gz, else into that folder as docpipeline-<time>.tar.gz. Safe while ingestion runs.",
@@ -39,7 +44,7 @@ internal sealed class ManageConsistency : IManageActions
     public ManageConsistency(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in (Option[])[_verify, _repair, _autoFix, _backup, _backupFormat, _restore, _rebuild])
+        foreach (var option in (Option[])[_verify, _repair, _autoFix, _allowDeleteAll, _backup, _backupFormat, _restore, _rebuild])
         {
             command.Options.Add(option);
         }
@@ -82,6 +87,11 @@ internal sealed class ManageConsistency : IManageActions
             result.AddError("--auto-fix goes with --repair-consistency.");
         }
 
+        if (result.GetValue(_allowDeleteAll) && !result.GetValue(_autoFix))
+        {
+            result.AddError("--allow-delete-all goes with --repair-consistency --auto-fix.");
+        }
+
         if (result.GetResult(_backupFormat) is { Implicit: false } && result.GetValue(_backup) is null)
         {
             result.AddError("--backup-format goes with --backup.");
@@ -109,7 +119,7 @@ internal sealed class ManageConsistency : IManageActions
 
                 if (parse.GetValue(_repair))
                 {
-                    var repair = await maintenance.RepairAsync(new RepairOptions { AutoFix = parse.GetValue(_autoFix) }, ct);
+                    var repair = await maintenance.RepairAsync(new RepairOptions { AutoFix = parse.GetValue(_autoFix), AllowDeleteAll = parse.GetValue(_allowDeleteAll) }, ct);
                     ConsistencyView.Repair(repair, output);
                     return (repair.After ?? repair.Before).IsConsistent ? ExitCodes.Success : ExitCodes.PartialFailure;
                 }

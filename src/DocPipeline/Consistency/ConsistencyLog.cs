@@ -38,6 +38,9 @@ internal static partial class ConsistencyLog
     [LoggerMessage(5110, LogLevel.Warning, "Could not delete '{Path}' after the restore; delete it by hand")]
     public static partial void LeftoverKept(ILogger logger, string path, Exception exception);
 
+    [LoggerMessage(5130, LogLevel.Information, "Rebuilt the document registry from the indexes: {Documents} documents, {Chunks} chunks, {Embeddings} embeddings; {NotRecovered} documents not recovered")]
+    public static partial void RegistryRebuilt(ILogger logger, long documents, long chunks, long embeddings, long notRecovered);
+
     [LoggerMessage(5111, LogLevel.Warning, "The {Index} index is in use by another process; the startup check leaves it alone: {Error}")]
     public static partial void InUseAtStartup(ILogger logger, string index, string error);
 

@@ -39,6 +39,20 @@ public interface IIndexMaintenance
     Task<RebuildResult> RebuildAsync(RebuildTarget target, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Rebuilds a lost, emptied or corrupt document registry from the indexes, for when there is no backup to restore.
+    /// The vector index gives each chunk's id, document, revision, metadata (source, page…) and embedding; the chunk
+    /// text, which no index stores, is read again from each document's source and must give the same chunk ids. The
+    /// embedding cache is filled from the vector index, so nothing is embedded again, and the configured embedder is
+    /// recorded once it reproduces a stored vector. The registry is built in a new file and swapped in; the file it
+    /// replaces is moved aside. A registry that holds documents is never replaced. Every store must be closed in
+    /// other processes, and this container must not have opened the registry (run it from a fresh container, for
+    /// example <c>docpipe manage --rebuild-registry</c>).
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the operation; the current registry is then left as it was.</param>
+    /// <returns>What was recovered and what could not be, with a verify of the result.</returns>
+    Task<RegistryRebuildResult> RebuildRegistryAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Backs up the data folder while ingestion may run: an online SQLite backup of each store, a snapshot of the
     /// Lucene commit, the vector index files copied under its lock, and a manifest with versions, counts and the
     /// SHA-256 of every file. The copied indexes are reconciled with the copied registry, so a restore is consistent.

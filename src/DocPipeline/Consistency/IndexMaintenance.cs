@@ -57,7 +57,15 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RepairCoreAsync(Registry, Indexes, options.AutoFix, cancellationToken).ConfigureAwait(false);
+            var registry = Registry;
+            var indexes = Indexes;
+            if (options.AutoFix && !options.AllowDeleteAll)
+            {
+                await IndexRepairer.ThrowIfWouldDeleteAllAsync(
+                    registry, indexes, () => WithCheckerAsync(registry, indexes, checker => checker.VerifyAsync(cancellationToken)), cancellationToken).ConfigureAwait(false);
+            }
+
+            return await RepairCoreAsync(registry, indexes, options.AutoFix, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

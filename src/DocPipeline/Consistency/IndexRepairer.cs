@@ -12,6 +12,7 @@ internal sealed class IndexRepairer(IDocumentRegistry registry, IReadOnlyList<IS
 {
     private const int RewriteBatchSize = 1000;
     private const int DeleteBatchSize = 2000;
+    private const int DeleteAllSampleSize = 500;
 
     private readonly List<Rewrite> _rewrites = new(RewriteBatchSize);
     private readonly List<string>[] _orphans = indexes.Select(_ => new List<string>()).ToArray();
@@ -20,6 +21,73 @@ internal sealed class IndexRepairer(IDocumentRegistry registry, IReadOnlyList<IS
 
     /// <summary>Gets the documents whose entries were written again (their registry record was updated too).</summary>
     public IReadOnlySet<string> Repaired => _repaired;
+
+    /// <summary>
+    /// Refuses a repair that would delete every entry of an index: the registry holds no committed chunk (lost or
+    /// emptied), or not one entry of the index belongs to the registry (an index of another data folder). A sample of
+    /// each index's first entries settles the usual case without a scan; only an index none of whose sampled entries
+    /// the registry knows is checked in full with <paramref name="verify"/>. Indexes that cannot be opened are left to the repair.
+    /// </summary>
+    /// <exception cref="DocPipelineStorageException">The repair would empty an index; the message names the flag and the way back.</exception>
+    public static async Task ThrowIfWouldDeleteAllAsync(
+        IDocumentRegistry registry, IReadOnlyList<ISearchIndex> indexes, Func<Task<ConsistencyReport>> verify, CancellationToken cancellationToken)
+    {
+        var registryEmpty = (await registry.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Chunks == 0;
+        ConsistencyReport? report = null;
+        foreach (var index in indexes)
+        {
+            long entries;
+            List<string> sample;
+            try
+            {
+                entries = (await index.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Entries;
+                sample = entries == 0 || registryEmpty ? [] : await SampleAsync(index, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DocPipelineStorageException)
+            {
+                continue;
+            }
+
+            if (entries == 0 || (!registryEmpty && (await registry.ResolveChunksAsync(sample, cancellationToken).ConfigureAwait(false)).Count > 0))
+            {
+                continue;
+            }
+
+            if (!registryEmpty && sample.Count < entries)
+            {
+                report ??= await verify().ConfigureAwait(false);
+                if (report.Indexes.TryGetValue(index.Name, out var found) && found.Discrepancies.Orphaned < found.Entries)
+                {
+                    continue;
+                }
+            }
+
+            var why = registryEmpty
+                ? "the registry holds no documents"
+                : "none of them belongs to a document of the registry (an index of another data folder, or a registry that lost its documents)";
+            throw new DocPipelineStorageException(
+                $"Repair refused: it would delete all {entries} entries of the {index.Name} index: {why}. " +
+                "If the registry was lost or emptied, get it back instead: restore a backup ('docpipe manage --restore <backup>') or rebuild " +
+                "the registry from the indexes ('docpipe manage --rebuild-registry'). To delete every entry anyway, repeat with " +
+                "--allow-delete-all (RepairOptions.AllowDeleteAll).");
+        }
+    }
+
+    /// <summary>The chunk ids of the first entries an index lists.</summary>
+    private static async Task<List<string>> SampleAsync(ISearchIndex index, CancellationToken cancellationToken)
+    {
+        var sample = new List<string>(DeleteAllSampleSize);
+        await foreach (var entry in index.ListEntriesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sample.Add(entry.ChunkId);
+            if (sample.Count == DeleteAllSampleSize)
+            {
+                break;
+            }
+        }
+
+        return sample;
+    }
 
     public async ValueTask AddAsync(Discrepancy discrepancy, CancellationToken cancellationToken)
     {

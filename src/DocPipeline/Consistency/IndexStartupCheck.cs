@@ -2,6 +2,7 @@ using DocPipeline.Configuration;
 using DocPipeline.Indexing;
 using DocPipeline.Indexing.Keyword;
 using DocPipeline.Indexing.Vector;
+using DocPipeline.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,6 +57,16 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
             }
 
             var settings = options.Value;
+            if (services.GetRequiredService<IVectorIndex>() is EmbeddedVectorIndex missingVector && !HasFiles(missingVector.DirectoryPath))
+            {
+                await CheckMissingAsync(missingVector, missingVector.DirectoryPath, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (services.GetRequiredService<IKeywordIndex>() is LuceneKeywordIndex { IsInMemory: false } missingKeyword && !HasFiles(missingKeyword.Location))
+            {
+                await CheckMissingAsync(missingKeyword, missingKeyword.Location, cancellationToken).ConfigureAwait(false);
+            }
+
             if (services.GetRequiredService<IVectorIndex>() is EmbeddedVectorIndex vector && HasFiles(vector.DirectoryPath))
             {
                 var own = ownInstances ? new EmbeddedVectorIndex(vector.DirectoryPath, settings.VectorIndex, time, _logger) : null;
@@ -112,6 +123,35 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
                     $"Set {OptionKey} to true to rebuild it from the registry when the pipeline starts (no re-embedding; the damaged files are moved aside), " +
                     $"or rebuild it now with 'docpipe manage --rebuild-index {index.Name}'.");
         }
+    }
+
+    /// <summary>
+    /// An index folder without index files beside a registry that holds documents was lost (deleted, or a volume not
+    /// mounted): opening it would create it empty and searches would quietly find nothing. It is rebuilt when the
+    /// option is on, and otherwise refused with the way back.
+    /// </summary>
+    private async Task CheckMissingAsync(ISearchIndex index, string location, CancellationToken cancellationToken)
+    {
+        var documents = (await services.GetRequiredService<IDocumentRegistry>().GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Documents;
+        if (documents == 0)
+        {
+            return;
+        }
+
+        var error = $"The {index.Name} index at '{location}' is missing (the folder holds no index files) while the registry holds {documents} documents.";
+        if (options.Value.IndexManagement.RebuildOnCorruption)
+        {
+            ConsistencyLog.RebuildingDamaged(_logger, index.Name, error);
+            await services.GetRequiredService<IndexMaintenance>().RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        ConsistencyLog.DamagedNotRebuilt(_logger, index.Name, error);
+        throw new DocPipelineStorageException(
+            error + " It was not created empty in its place: searches would find nothing there. " +
+            $"Rebuild it from the registry with 'docpipe manage --rebuild-index {index.Name}' (no re-embedding), " +
+            "restore the data folder from a backup ('docpipe manage --restore <backup>'), " +
+            $"or set {OptionKey} to true to rebuild it when the pipeline starts.");
     }
 
     private async Task VerifyInBackgroundAsync()

@@ -34,7 +34,7 @@ internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, IDo
                 return raced;
             }
 
-            var key = await DescribeAsync(cancellationToken).ConfigureAwait(false);
+            var key = await DescribeAsync(generator, cancellationToken).ConfigureAwait(false);
             var recorded = await registry.GetSettingAsync(EmbedderSettingKey, cancellationToken).ConfigureAwait(false);
             if (recorded is null)
             {
@@ -58,7 +58,11 @@ internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, IDo
     }
 
     /// <summary>Embeds texts; the result has one vector per text, in order.</summary>
-    public async Task<IReadOnlyList<ReadOnlyMemory<float>>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReadOnlyMemory<float>>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        EmbedAsync(generator, texts, cancellationToken);
+
+    /// <summary>Embeds texts with <paramref name="generator"/>; the result has one vector per text, in order.</summary>
+    internal static async Task<IReadOnlyList<ReadOnlyMemory<float>>> EmbedAsync(BatchingEmbeddingGenerator generator, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         if (texts.Count == 0)
         {
@@ -74,7 +78,8 @@ internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, IDo
         return embeddings.Select(e => e.Vector).ToList();
     }
 
-    private async Task<string> DescribeAsync(CancellationToken cancellationToken)
+    /// <summary>The model key of <paramref name="generator"/> (<c>model id:dimensions</c>), the way the registry records it.</summary>
+    internal static async Task<string> DescribeAsync(BatchingEmbeddingGenerator generator, CancellationToken cancellationToken)
     {
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
         var model = metadata?.DefaultModelId ?? metadata?.ProviderName ?? generator.GetType().Name;
@@ -82,7 +87,7 @@ internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, IDo
         if (dimensions is null)
         {
             // The generator does not say; one probe embedding tells.
-            var probe = await EmbedAsync(["dimension probe"], cancellationToken).ConfigureAwait(false);
+            var probe = await EmbedAsync(generator, ["dimension probe"], cancellationToken).ConfigureAwait(false);
             dimensions = probe[0].Length;
         }
 

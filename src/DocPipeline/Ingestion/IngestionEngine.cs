@@ -199,8 +199,8 @@ internal sealed class IngestionEngine(
         var ids = supported.ToDictionary(p => p, DocumentIds.FromSource, StringComparer.Ordinal);
 
         // Ids the registry does not know are no-ops here, so an unchanged corpus needs no registry read at all; the
-        // write overlaps the fingerprint check.
-        var marking = registry.MarkSeenAsync(ids.Values.ToList(), generation, cancellationToken);
+        // write overlaps the fingerprint check, and says which documents the registry holds (null: ask below).
+        var marking = MarkSeenAsync(ids.Values.ToList(), generation, cancellationToken);
         IReadOnlyDictionary<string, DocumentRecord> known = new Dictionary<string, DocumentRecord>(StringComparer.Ordinal);
         if (options.UpdateMode == UpdateMode.SkipExisting)
         {
@@ -222,6 +222,7 @@ internal sealed class IngestionEngine(
             supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken);
         await Task.WhenAll(marking, checking).ConfigureAwait(false);
         var checks = await checking.ConfigureAwait(false);
+        var committed = options.ForceReprocess ? null : await CommittedAsync(await marking.ConfigureAwait(false), checks, ids, cancellationToken).ConfigureAwait(false);
 
         if (options.UpdateMode != UpdateMode.SkipExisting)
         {
@@ -248,7 +249,8 @@ internal sealed class IngestionEngine(
                 case FingerprintStatus.Failed:
                     run.Failed(new IngestFailure(check.Source, check.Error ?? "The file could not be checked."));
                     continue;
-                case FingerprintStatus.Unchanged or FingerprintStatus.Touched when !options.ForceReprocess:
+                // An unchanged fingerprint is trusted only for a document the registry holds; otherwise the source is indexed again.
+                case FingerprintStatus.Unchanged or FingerprintStatus.Touched when !options.ForceReprocess && committed!.Contains(ids[check.Source]):
                     run.Skipped();
                     continue;
             }
@@ -286,6 +288,37 @@ internal sealed class IngestionEngine(
 
         await queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
         run.Queued(requests.Count);
+    }
+
+    /// <summary>Marks the documents seen; with a registry that says which of them it holds in the same write, returns those ids.</summary>
+    private async Task<IReadOnlySet<string>?> MarkSeenAsync(List<string> documentIds, long generation, CancellationToken cancellationToken)
+    {
+        if (registry is ISeenMarkingRegistry seen)
+        {
+            return await seen.MarkSeenAndListCommittedAsync(documentIds, generation, cancellationToken).ConfigureAwait(false);
+        }
+
+        await registry.MarkSeenAsync(documentIds, generation, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>The committed documents among the sources whose fingerprint is unchanged: <paramref name="marked"/>, or one bulk read.</summary>
+    private async Task<IReadOnlySet<string>> CommittedAsync(
+        IReadOnlySet<string>? marked, IReadOnlyList<FingerprintCheck> checks, Dictionary<string, string> ids, CancellationToken cancellationToken)
+    {
+        if (marked is not null)
+        {
+            return marked;
+        }
+
+        var unchanged = checks.Where(c => c.Status is FingerprintStatus.Unchanged or FingerprintStatus.Touched).Select(c => ids[c.Source]).ToList();
+        if (unchanged.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        var found = await registry.GetManyAsync(unchanged, cancellationToken).ConfigureAwait(false);
+        return found.Where(p => p.Value.Version > 0).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
     }
 
     private async Task<IngestResult> FinishAsync(IngestionRun run, CancellationToken cancellationToken)

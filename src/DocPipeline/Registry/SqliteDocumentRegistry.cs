@@ -1,4 +1,5 @@
 using DocPipeline.Configuration;
+using DocPipeline.Consistency;
 using DocPipeline.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace DocPipeline.Registry;
 /// commit drops the old rows, so search can always resolve the chunks either index returns. Embeddings are stored
 /// once per (model, chunk text hash), shared by every chunk and version with that text.
 /// </remarks>
-internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommitRegistry
+internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommitRegistry, ISeenMarkingRegistry
 {
     internal static readonly SqliteSchema Schema = new("registry",
     [
@@ -127,7 +128,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
     private readonly TimeProvider _time;
 
     public SqliteDocumentRegistry(SqliteDatabaseProvider databases, IOptions<DocPipelineOptions> options, TimeProvider time)
-        : this(databases.Open(options.Value.ResolvePath(options.Value.Registry.StoragePath, "registry.db"), "document registry", Schema), time)
+        : this(OpenGuarded(databases, DataFolderLayout.From(options.Value)), time)
     {
     }
 
@@ -135,6 +136,31 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
     {
         _database = database;
         _time = time;
+    }
+
+    /// <summary>What the file holds, in messages.</summary>
+    internal const string Description = "document registry";
+
+    /// <summary>
+    /// Opens the registry of <paramref name="layout"/>, refusing to start it empty (missing, or without a single
+    /// document) while another store of the data folder holds data: the way back is a restore or a rebuild of the
+    /// registry from the indexes, never an empty registry that makes every source look done.
+    /// </summary>
+    private static SqliteDatabase OpenGuarded(SqliteDatabaseProvider databases, DataFolderLayout layout)
+    {
+        var missing = StoreContents.IsMissingOrEmpty(layout.RegistryPath);
+        if (missing)
+        {
+            StoreContents.ThrowIfRegistryWouldStartEmpty(layout, missing: true);
+        }
+
+        var database = databases.Open(layout.RegistryPath, Description, Schema);
+        if (!missing && database.Read(static session => session.Scalar("SELECT EXISTS (SELECT 1 FROM documents);") is 0L))
+        {
+            StoreContents.ThrowIfRegistryWouldStartEmpty(layout, missing: false);
+        }
+
+        return database;
     }
 
     public Task<DocumentRecord?> GetAsync(string documentId, CancellationToken cancellationToken = default)
@@ -294,19 +320,30 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
 
             if (embeddings.Length > 0)
             {
-                var model = version.EmbeddingModel ?? throw new ArgumentException("New embeddings need an embedding model key.", nameof(version));
-                var put = session.Command("INSERT OR REPLACE INTO embeddings (model, text_hash, vector) VALUES ($m, $h, $v);");
-                put.Parameters.AddWithValue("$m", model);
-                var hash = put.Parameters.Add("$h", SqliteType.Text);
-                var vector = put.Parameters.Add("$v", SqliteType.Blob);
-                foreach (var (key, blob) in embeddings)
-                {
-                    hash.Value = key;
-                    vector.Value = blob;
-                    put.ExecuteNonQuery();
-                }
+                PutEmbeddings(session, version.EmbeddingModel ?? throw new ArgumentException("New embeddings need an embedding model key.", nameof(version)), embeddings);
             }
         }, cancellationToken);
+    }
+
+    /// <summary>Puts embeddings into the embedding cache without a document (a registry rebuild recovers them for chunks it cannot recover).</summary>
+    internal Task PutEmbeddingsAsync(string model, IReadOnlyDictionary<string, ReadOnlyMemory<float>> embeddings, CancellationToken cancellationToken)
+    {
+        var rows = embeddings.Select(p => (p.Key, EmbeddingBlob.ToBytes(p.Value))).ToArray();
+        return rows.Length == 0 ? Task.CompletedTask : _database.WriteAsync(session => PutEmbeddings(session, model, rows), cancellationToken);
+    }
+
+    private static void PutEmbeddings(SqliteSession session, string model, (string Key, byte[] Blob)[] embeddings)
+    {
+        var put = session.Command("INSERT OR REPLACE INTO embeddings (model, text_hash, vector) VALUES ($m, $h, $v);");
+        put.Parameters.AddWithValue("$m", model);
+        var hash = put.Parameters.Add("$h", SqliteType.Text);
+        var vector = put.Parameters.Add("$v", SqliteType.Blob);
+        foreach (var (key, blob) in embeddings)
+        {
+            hash.Value = key;
+            vector.Value = blob;
+            put.ExecuteNonQuery();
+        }
     }
 
     public Task SetIndexVersionsAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, CancellationToken cancellationToken = default)
@@ -514,6 +551,35 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
             "UPDATE documents SET last_seen_run = MAX(last_seen_run, $g) WHERE id IN (SELECT value FROM json_each($ids));",
             ("$g", generation),
             ("$ids", json)), cancellationToken);
+    }
+
+    public Task<IReadOnlySet<string>> MarkSeenAndListCommittedAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documentIds);
+        if (documentIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        var json = System.Text.Json.JsonSerializer.Serialize(documentIds);
+        return _database.WriteAsync<IReadOnlySet<string>>(session =>
+        {
+            // The same update as MarkSeenAsync; RETURNING hands back the rows it touched, so knowing which documents exist costs no read.
+            var command = session.Command("UPDATE documents SET last_seen_run = MAX(last_seen_run, $g) WHERE id IN (SELECT value FROM json_each($ids)) RETURNING id, version;");
+            command.Parameters.AddWithValue("$g", generation);
+            command.Parameters.AddWithValue("$ids", json);
+            var committed = new HashSet<string>(documentIds.Count, StringComparer.Ordinal);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (reader.GetInt64(1) > 0)
+                {
+                    committed.Add(reader.GetString(0));
+                }
+            }
+
+            return committed;
+        }, cancellationToken);
     }
 
     public IAsyncEnumerable<DocumentRecord> StreamNotSeenAsync(long generation, CancellationToken cancellationToken = default) =>

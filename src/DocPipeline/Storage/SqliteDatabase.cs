@@ -242,13 +242,27 @@ internal sealed class SqliteDatabase : IDisposable
     internal static DocPipelineStorageException Describe(SqliteException ex, string description, string path) => ex.SqliteErrorCode switch
     {
         11 or 26 => new DocPipelineStorageException(
-            $"The {description} '{path}' is not a valid SQLite database or is corrupt ({ex.Message}). " +
-            "It was left untouched: move it aside to start empty, or restore it from a backup.", ex),
+            $"The {description} '{path}' is not a valid SQLite database or is corrupt ({ex.Message}). It was left untouched. " + WayBack(description), ex),
         14 => new DocPipelineStorageException(
             $"The {description} '{path}' cannot be opened ({ex.Message}). Check that the folder exists and that this process may read and write it.", ex),
         8 => new DocPipelineStorageException(
             $"The {description} '{path}' is read-only ({ex.Message}). DocPipeline needs write access to it.", ex),
         _ => new DocPipelineStorageException($"The {description} '{path}' failed: {ex.Message}", ex),
+    };
+
+    /// <summary>What to do about a corrupt file: never "start empty" where that would hide the data of the other stores.</summary>
+    private static string WayBack(string description) => description switch
+    {
+        "document registry" =>
+            "Restore the data folder from a backup ('docpipe manage --restore <backup>'), or rebuild the registry from the indexes ('docpipe manage --rebuild-registry'). " +
+            "Do not delete it: the other stores would then be served by an empty registry.",
+        "vector index catalog" =>
+            "Restore the data folder from a backup ('docpipe manage --restore <backup>'), or rebuild the vector index from the registry ('docpipe manage --rebuild-index vector').",
+        "fingerprint store" =>
+            "Restore the data folder from a backup ('docpipe manage --restore <backup>'), or move it aside: the next batch then reads every source again (nothing is re-embedded).",
+        "job store" =>
+            "Restore the data folder from a backup ('docpipe manage --restore <backup>'), or move it aside: queued jobs are then lost, so run the batch again.",
+        _ => "Restore the data folder from a backup ('docpipe manage --restore <backup>').",
     };
 
     private SqliteSession OpenSession()

@@ -230,6 +230,23 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         return await store.ReadMetadataAsync(chunkId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Streams every entry with its vector and metadata, one document after another (see <see cref="VectorStore.StreamRecordsAsync"/>).</summary>
+    /// <param name="cancellationToken">A token to cancel the enumeration.</param>
+    /// <returns>The records; each vector is a copy, normalized as the index keeps it.</returns>
+    internal async IAsyncEnumerable<VectorRecord> StreamRecordsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var record in store.StreamRecordsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>Gets the dimensions of the stored vectors, or <see langword="null"/> while the index holds none.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    internal async Task<int?> GetDimensionsAsync(CancellationToken cancellationToken) =>
+        (await GetStoreAsync(cancellationToken).ConfigureAwait(false)).Dimensions;
+
     /// <summary>For tests: holds the write gate until the result is disposed, so that writes queue up behind it.</summary>
     internal async Task<IDisposable> HoldWritesAsync()
     {

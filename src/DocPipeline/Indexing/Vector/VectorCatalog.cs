@@ -64,6 +64,13 @@ internal sealed class VectorCatalog : IDisposable
             reader => new IndexEntry(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)),
             cancellationToken: cancellationToken));
 
+    /// <summary>Streams every entry with its slot and metadata, one document after another (a registry rebuild reads them so).</summary>
+    public IAsyncEnumerable<(VectorSlotEntry Entry, IReadOnlyDictionary<string, string>? Metadata)> StreamByDocumentAsync(CancellationToken cancellationToken) =>
+        DescribeErrorsAsync(_database.StreamAsync(
+            $"SELECT {EntryColumns}, metadata FROM vector_entries ORDER BY document_id, chunk_id;",
+            reader => (ReadEntry(reader), VectorMetadataJson.Deserialize(reader.IsDBNull(4) ? null : reader.GetString(4))),
+            cancellationToken: cancellationToken));
+
     /// <summary>Reads the metadata stored with a chunk.</summary>
     public Task<IReadOnlyDictionary<string, string>?> ReadMetadataAsync(string chunkId, CancellationToken cancellationToken) =>
         _database.ReadAsync(

@@ -259,6 +259,31 @@ internal sealed class VectorStore : IDisposable
         return new IndexStatistics(entries, documents, bytes);
     }
 
+    /// <summary>
+    /// Streams every entry as a record (vector copied out, metadata as stored), one document after another: what a
+    /// rebuild of the document registry recovers from the index.
+    /// </summary>
+    public async IAsyncEnumerable<VectorRecord> StreamRecordsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        await foreach (var (entry, metadata) in _catalog.StreamByDocumentAsync(cancellationToken).ConfigureAwait(false))
+        {
+            float[] vector;
+            _lock.EnterReadLock();
+            try
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                vector = _file!.Slot(entry.Slot).ToArray();
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+
+            yield return new VectorRecord { ChunkId = entry.ChunkId, DocumentId = entry.DocumentId, Version = entry.Version, Vector = vector, Metadata = metadata };
+        }
+    }
+
     /// <summary>Reads the metadata stored with a chunk, or <see langword="null"/> when it has none or is unknown.</summary>
     public Task<IReadOnlyDictionary<string, string>?> ReadMetadataAsync(string chunkId, CancellationToken cancellationToken)
     {
