@@ -227,7 +227,7 @@ internal sealed class IngestionEngine(
         {
             // Only sources that may become jobs: whether the registry has them decides add or update.
             var candidates = checks
-                .Where(c => c.Status is not (FingerprintStatus.Missing or FingerprintStatus.Failed) &&
+                .Where(c => c.Status is not (FingerprintStatus.Missing or FingerprintStatus.Failed or FingerprintStatus.NotRegularFile) &&
                             (options.ForceReprocess || c.Status is not (FingerprintStatus.Unchanged or FingerprintStatus.Touched)))
                 .Select(c => ids[c.Source])
                 .ToList();
@@ -244,6 +244,9 @@ internal sealed class IngestionEngine(
             {
                 case FingerprintStatus.Missing:
                     run.Failed(new IngestFailure(check.Source, "The file was deleted before it could be processed."));
+                    continue;
+                case FingerprintStatus.NotRegularFile:
+                    run.Skipped(new IngestSkip(check.Source, check.Error!));
                     continue;
                 case FingerprintStatus.Failed:
                     run.Failed(new IngestFailure(check.Source, check.Error ?? "The file could not be checked."));

@@ -5,6 +5,7 @@ using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
 using DocPipeline.Queue;
 using DocPipeline.Registry;
+using DocPipeline.Sources;
 
 namespace DocPipeline.Ingestion;
 
@@ -145,13 +146,11 @@ internal sealed class IngestionJobHandler(
         Stream file;
         try
         {
-            file = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
+            file = SourceFile.OpenRead(path, FileOptions.Asynchronous | FileOptions.SequentialScan, bufferSize: 4096);
+        }
+        catch (NotRegularFileException ex)
+        {
+            throw new PermanentJobFailureException(ex.Message, ex);
         }
         catch (UnauthorizedAccessException ex)
         {

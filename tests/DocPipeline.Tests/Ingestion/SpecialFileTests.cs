@@ -1,0 +1,62 @@
+using DocPipeline.Fingerprints;
+using DocPipeline.Search;
+using DocPipeline.Sources;
+using DocPipeline.Specification.Tests;
+
+namespace DocPipeline.Tests.Ingestion;
+
+/// <summary>
+/// FIFOs, sockets and devices among the sources (directly or through a symbolic link) are skipped with a reason and
+/// never opened: opening a FIFO for reading waits for a writer forever, and <c>/dev/zero</c> never ends.
+/// </summary>
+public sealed class SpecialFileTests : IDisposable
+{
+    private readonly TestDirectory _directory = new();
+
+    [SkippableFact]
+    public async Task IngestAsync_FolderWithFifo_IndexesTheOtherFilesAndSkipsTheFifoWithReason()
+    {
+        Skip.If(SpecialFiles.Unsupported is not null, SpecialFiles.Unsupported);
+        _directory.Write("docs/lighthouse.txt", "The lighthouse keeper climbed the stairs at dusk.");
+        _directory.Write("docs/bread.md", "# Bread\n\nA sourdough starter needs flour and water.");
+        var fifo = SpecialFiles.MakeFifo(_directory.File("docs/pipe.txt"));
+        await using var pipeline = new TestPipeline(_directory);
+
+        var result = await SpecialFiles.WithinAsync(pipeline.IngestAsync(_directory.File("docs")), fifo);
+
+        Assert.Equal(2, result.Added);
+        Assert.Equal(0, result.Failed);
+        var skip = Assert.Single(result.SkipReasons);
+        Assert.Equal(fifo, skip.Source);
+        Assert.Contains("FIFO", skip.Reason, StringComparison.Ordinal);
+        var hits = await pipeline.Pipeline.SearchAsync("lighthouse keeper", new SearchOptions { Mode = SearchMode.Keyword, TopK = 3 });
+        Assert.Equal(_directory.File("docs/lighthouse.txt"), hits[0].Source);
+    }
+
+    [SkippableFact]
+    public async Task OpenRead_Fifo_ThrowsNotRegularFileWithoutBlocking()
+    {
+        Skip.If(SpecialFiles.Unsupported is not null, SpecialFiles.Unsupported);
+        var fifo = SpecialFiles.MakeFifo(_directory.File("pipe.txt"));
+        var files = new PhysicalFingerprintFileSystem();
+
+        var error = await SpecialFiles.WithinAsync(Task.Run(() => Record.Exception(() => files.OpenRead(fifo).Dispose())), fifo);
+
+        Assert.IsType<NotRegularFileException>(error);
+        Assert.Contains("FIFO", error.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void GetStat_SymlinkToDevZero_TellsACharacterDevice()
+    {
+        Skip.If(SpecialFiles.Unsupported is not null, SpecialFiles.Unsupported);
+        var link = _directory.File("zero.txt");
+        File.CreateSymbolicLink(link, "/dev/zero");
+
+        var stat = new PhysicalFingerprintFileSystem().GetStat(link);
+
+        Assert.Equal(SourceFileKind.CharacterDevice, stat?.Kind);
+    }
+
+    public void Dispose() => _directory.Dispose();
+}
