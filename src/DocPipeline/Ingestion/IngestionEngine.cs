@@ -57,6 +57,12 @@ internal sealed class IngestionEngine(
                         continue;
                     }
 
+                    if (item.SkipReason is not null)
+                    {
+                        run.Skipped(new IngestSkip(item.Path, item.SkipReason));
+                        continue;
+                    }
+
                     batch.Add(item.Path);
                     if (batch.Count == DiscoveryBatchSize)
                     {

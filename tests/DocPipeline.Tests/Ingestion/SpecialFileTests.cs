@@ -1,4 +1,5 @@
 using DocPipeline.Fingerprints;
+using DocPipeline.Ingestion;
 using DocPipeline.Search;
 using DocPipeline.Sources;
 using DocPipeline.Specification.Tests;
@@ -31,6 +32,25 @@ public sealed class SpecialFileTests : IDisposable
         Assert.Contains("FIFO", skip.Reason, StringComparison.Ordinal);
         var hits = await pipeline.Pipeline.SearchAsync("lighthouse keeper", new SearchOptions { Mode = SearchMode.Keyword, TopK = 3 });
         Assert.Equal(_directory.File("docs/lighthouse.txt"), hits[0].Source);
+    }
+
+    [SkippableFact]
+    public async Task IngestAsync_SymlinksToDevZeroAndDevUrandom_SkippedWithReason()
+    {
+        Skip.If(SpecialFiles.Unsupported is not null, SpecialFiles.Unsupported);
+        _directory.Write("docs/notes.txt", "Notes about tides.");
+        File.CreateSymbolicLink(_directory.File("docs/zero.txt"), "/dev/zero");
+        File.CreateSymbolicLink(_directory.File("docs/random.md"), "/dev/urandom");
+        await using var pipeline = new TestPipeline(_directory);
+
+        // Reading /dev/zero never ends: a regression is cancelled and fails instead of running forever.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var result = await pipeline.Pipeline.IngestAsync([_directory.File("docs")], new IngestOptions(), timeout.Token);
+
+        Assert.Equal(1, result.Added);
+        Assert.Equal(0, result.Failed);
+        Assert.Equal([_directory.File("docs/random.md"), _directory.File("docs/zero.txt")], result.SkipReasons.Select(s => s.Source).Order(StringComparer.Ordinal));
+        Assert.All(result.SkipReasons, s => Assert.Contains("character device", s.Reason, StringComparison.Ordinal));
     }
 
     [SkippableFact]
