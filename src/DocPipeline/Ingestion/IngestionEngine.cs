@@ -276,6 +276,12 @@ internal sealed class IngestionEngine(
                 continue;
             }
 
+            if (await WhyNotTextAsync(check.Source, cancellationToken).ConfigureAwait(false) is { } notText)
+            {
+                run.Skipped(new IngestSkip(check.Source, notText));
+                continue;
+            }
+
             requests.Add(new JobRequest
             {
                 DocumentId = id,
@@ -296,6 +302,15 @@ internal sealed class IngestionEngine(
         await queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
         run.Queued(requests.Count);
     }
+
+    /// <summary>
+    /// A file without an extension (<c>README</c>, <c>changelog.gz</c>) becomes a job only when its first bytes look
+    /// like text; checked only for new or changed files, so an unchanged corpus is still never opened.
+    /// </summary>
+    private async Task<string?> WhyNotTextAsync(string path, CancellationToken cancellationToken) =>
+        extractors.TryResolve(Path.GetFileName(path), out var match) && match.IsSniffed
+            ? await TextSniffer.WhyNotTextAsync(path, match.IsGzip, cancellationToken).ConfigureAwait(false)
+            : null;
 
     private async Task<IngestResult> FinishAsync(IngestionRun run, CancellationToken cancellationToken)
     {

@@ -166,7 +166,7 @@ internal sealed class IngestionJobHandler(
         var hashing = new HashingReadStream(file);
         await using (hashing.ConfigureAwait(false))
         {
-            extracted = await match.Extractor.ExtractAsync(hashing, match.CreateContext(path, info.Name, info.Length), cancellationToken).ConfigureAwait(false);
+            extracted = await match.ExtractAsync(hashing, path, info.Name, info.Length, cancellationToken).ConfigureAwait(false);
             contentHash = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -35,6 +35,21 @@ public sealed class SpecialFileTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task IngestAsync_FifoGivenDirectlyWithoutExtension_SkippedWithReason()
+    {
+        Skip.If(SpecialFiles.Unsupported is not null, SpecialFiles.Unsupported);
+        _directory.Write("docs/notes.txt", "Notes about tides.");
+        var fifo = SpecialFiles.MakeFifo(_directory.File("docs/pipe"));
+        await using var pipeline = new TestPipeline(_directory);
+
+        var result = await SpecialFiles.WithinAsync(pipeline.IngestAsync(fifo, _directory.File("docs/notes.txt")), fifo);
+
+        Assert.Equal(1, result.Added);
+        Assert.Equal(0, result.Failed);
+        Assert.Contains("FIFO", Assert.Single(result.SkipReasons, s => s.Source == fifo).Reason, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task IngestAsync_SymlinksToDevZeroAndDevUrandom_SkippedWithReason()
     {
         Skip.If(SpecialFiles.Unsupported is not null, SpecialFiles.Unsupported);
