@@ -190,9 +190,9 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
         var kind = SourceFile.GetKind(real);
         if (kind == SourceFileKind.Directory)
         {
-            if (IsExcluded(real + Path.DirectorySeparatorChar) || real.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
+            if (IsExcluded(real + Path.DirectorySeparatorChar))
             {
-                return Skip(link, $"The symbolic link '{link}' leads to '{real}', a hidden folder or the data folder, which DocPipeline does not read.");
+                return Skip(link, $"The symbolic link '{link}' leads into the data folder ('{real}'), which DocPipeline does not read as a source.");
             }
 
             if (!walked.TryAdd(real, link))

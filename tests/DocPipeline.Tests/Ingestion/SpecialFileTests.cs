@@ -1,5 +1,6 @@
 using DocPipeline.Fingerprints;
 using DocPipeline.Ingestion;
+using DocPipeline.Management;
 using DocPipeline.Search;
 using DocPipeline.Sources;
 using DocPipeline.Specification.Tests;
@@ -66,6 +67,19 @@ public sealed class SpecialFileTests : IDisposable
         Assert.Equal(0, result.Failed);
         Assert.Equal([_directory.File("docs/random.md"), _directory.File("docs/zero.txt")], result.SkipReasons.Select(s => s.Source).Order(StringComparer.Ordinal));
         Assert.All(result.SkipReasons, s => Assert.Contains("character device", s.Reason, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task AddAsync_Fifo_FailsWithReasonWithoutBlocking()
+    {
+        Skip.If(SpecialFiles.Unsupported is not null, SpecialFiles.Unsupported);
+        var fifo = SpecialFiles.MakeFifo(_directory.File("pipe.md"));
+        await using var pipeline = new TestPipeline(_directory);
+
+        var added = await SpecialFiles.WithinAsync(pipeline.Get<IIndexManager>().AddAsync(fifo), fifo);
+
+        Assert.Equal(DocumentOperationOutcome.Failed, added.Outcome);
+        Assert.Contains("FIFO", added.Error, StringComparison.Ordinal);
     }
 
     [SkippableFact]
