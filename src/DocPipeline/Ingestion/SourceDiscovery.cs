@@ -21,12 +21,18 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
 
     private static readonly char[] GlobCharacters = ['*', '?', '[', '{'];
 
-    private static readonly EnumerationOptions Walk = new()
+    /// <summary>One folder's visible entries (hidden means a name starting with a dot, which needs no <c>stat</c>).</summary>
+    private static readonly EnumerationOptions Visible = new()
     {
-        RecurseSubdirectories = false,
         IgnoreInaccessible = true,
-        AttributesToSkip = 0,
-        ReturnSpecialDirectories = false,
+        AttributesToSkip = FileAttributes.Hidden,
+    };
+
+    /// <summary>One folder's visible entries except symbolic links (told from the directory listing, without <c>stat</c>).</summary>
+    private static readonly EnumerationOptions WithoutLinks = new()
+    {
+        IgnoreInaccessible = true,
+        AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint,
     };
 
     private readonly string[] _excluded = excludedFolders
@@ -230,13 +236,36 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
     private static bool Matches(string root, string path, Matcher? matcher) =>
         matcher is null || matcher.Match(Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/')).HasMatches;
 
-    /// <summary>The entries of one folder that are not hidden; a folder deleted during the walk has none.</summary>
+    /// <summary>
+    /// The entries of one folder that are not hidden; a folder deleted during the walk has none. Symbolic links come
+    /// last: telling a link apart costs a <c>stat</c> per entry, so it is paid only in a folder that holds links,
+    /// which a second listing (without <c>stat</c>) counts.
+    /// </summary>
     private static IEnumerable<Entry> Entries(string folder)
     {
-        IEnumerator<Entry> entries;
+        var count = 0;
+        foreach (var entry in List(folder, WithoutLinks, ToEntry))
+        {
+            count++;
+            yield return entry;
+        }
+
+        if (List(folder, Visible, static (ref FileSystemEntry _) => true).Count() > count)
+        {
+            foreach (var link in List(folder, Visible, ToLink, IsLink))
+            {
+                yield return link;
+            }
+        }
+    }
+
+    private static IEnumerable<T> List<T>(
+        string folder, EnumerationOptions options, FileSystemEnumerable<T>.FindTransform transform, FileSystemEnumerable<T>.FindPredicate? include = null)
+    {
+        IEnumerator<T> entries;
         try
         {
-            entries = new FileSystemEnumerable<Entry>(folder, ToEntry, Walk) { ShouldIncludePredicate = IsVisible }.GetEnumerator();
+            entries = new FileSystemEnumerable<T>(folder, transform, options) { ShouldIncludePredicate = include }.GetEnumerator();
         }
         catch (DirectoryNotFoundException)
         {
@@ -264,11 +293,11 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
         }
     }
 
-    private static bool IsVisible(ref FileSystemEntry entry) =>
-        !entry.FileName.StartsWith('.') && (entry.Attributes & FileAttributes.Hidden) == 0;
+    private static bool IsLink(ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) != 0;
 
-    private static Entry ToEntry(ref FileSystemEntry entry) =>
-        new(entry.ToFullPath(), entry.FileName.ToString(), entry.IsDirectory, (entry.Attributes & FileAttributes.ReparsePoint) != 0);
+    private static Entry ToEntry(ref FileSystemEntry entry) => new(entry.ToFullPath(), entry.FileName.ToString(), entry.IsDirectory, IsLink: false);
+
+    private static Entry ToLink(ref FileSystemEntry entry) => new(entry.ToFullPath(), entry.FileName.ToString(), IsDirectory: false, IsLink: true);
 
     private bool IsExcluded(string path)
     {
