@@ -10,7 +10,7 @@ internal sealed class PhysicalFingerprintFileSystem : IFingerprintFileSystem
 {
     public FileStat? GetStat(string path)
     {
-        if (OperatingSystem.IsLinux())
+        if (LinuxFileCalls.IsSupported)
         {
             // One statx gives the type besides size and time: a FIFO is told apart without a second system call.
             if (LinuxFileCalls.TryStat(path, out var status, out var errno))

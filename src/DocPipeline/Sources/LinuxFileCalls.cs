@@ -23,6 +23,12 @@ internal static unsafe partial class LinuxFileCalls
     /// <summary>The <c>errno</c> values the callers tell apart.</summary>
     internal const int NoSuchFile = 2, NoDevice = 6, AccessDenied = 13, NotADirectory = 20, NameTooLong = 36, TooManyLinks = 40, NotPermitted = 1;
 
+    /// <summary>
+    /// Gets a value indicating whether these calls can be made: on Linux, with a C library that has <c>statx</c>
+    /// (glibc 2.28, musl 1.2.5). Without it, sources are opened the way .NET opens files.
+    /// </summary>
+    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Probe();
+
     /// <summary>Opens <paramref name="path"/> for reading without blocking (<c>O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC</c>).</summary>
     /// <param name="path">The path; symbolic links are followed.</param>
     /// <param name="errno">The error when the result is negative.</param>
@@ -91,6 +97,18 @@ internal static unsafe partial class LinuxFileCalls
         {
             // realpath allocates with malloc; NativeMemory.Free is free.
             NativeMemory.Free(resolved);
+        }
+    }
+
+    private static bool Probe()
+    {
+        try
+        {
+            return TryStat("/", out _, out _);
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
         }
     }
 

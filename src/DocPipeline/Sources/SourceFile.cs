@@ -23,7 +23,7 @@ internal static class SourceFile
     public static SourceFileKind GetKind(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (OperatingSystem.IsLinux())
+        if (LinuxFileCalls.IsSupported)
         {
             if (LinuxFileCalls.TryStat(path, out var status, out var errno))
             {
@@ -48,7 +48,7 @@ internal static class SourceFile
     public static string? GetRealPath(string path, out string? error)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (OperatingSystem.IsLinux())
+        if (LinuxFileCalls.IsSupported)
         {
             var real = LinuxFileCalls.RealPath(path, out var errno);
             error = real is not null ? null : errno switch
@@ -109,7 +109,7 @@ internal static class SourceFile
     public static FileStream OpenRead(string path, FileOptions options, int bufferSize)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!OperatingSystem.IsLinux())
+        if (!LinuxFileCalls.IsSupported)
         {
             return new FileStream(path, new FileStreamOptions
             {
