@@ -36,7 +36,10 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
     };
 
     private readonly string[] _excluded = excludedFolders
-        .Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)) + Path.DirectorySeparatorChar)
+        .Select(Path.GetFullPath)
+        .SelectMany(f => new[] { f, SourceFile.GetRealPath(f, out _) ?? f })
+        .Select(f => Path.TrimEndingDirectorySeparator(f) + Path.DirectorySeparatorChar)
+        .Distinct(StringComparer.Ordinal)
         .ToArray();
 
     public static bool IsGlob(string source) => source.IndexOfAny(GlobCharacters) >= 0;
@@ -146,10 +149,16 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
                     }
                     else if (entry.IsDirectory)
                     {
+                        // Below a linked folder the path differs from the canonical one: the data folder is excluded by either.
                         var real = Path.Join(folder.RealPath, entry.Name);
+                        if (IsExcluded(real + Path.DirectorySeparatorChar))
+                        {
+                            continue;
+                        }
+
                         if (!walked.TryAdd(real, entry.Path))
                         {
-                            yield return Skip(entry.Path, $"The folder '{entry.Path}' is '{real}', already read as '{walked[real]}' through a symbolic link; its files are read once.");
+                            yield return Skip(entry.Path, $"The folder '{entry.Path}' is '{real}', already read as '{walked[real]}'; its files are read once.");
                             continue;
                         }
 

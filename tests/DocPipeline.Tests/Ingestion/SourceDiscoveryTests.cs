@@ -151,6 +151,20 @@ public sealed class SourceDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task ExpandAsync_LinkToAnAncestorHoldingTheDataFolder_DataFolderStillExcluded()
+    {
+        _directory.Write("docs/a.txt", "a");
+        _directory.Write("data/registry.db", "data");
+        _directory.Write("notes.txt", "n");
+        Directory.CreateSymbolicLink(_directory.File("docs/up"), _directory.Path);
+
+        var found = await Collect(new SourceDiscovery([_directory.File("data")]), _directory.File("docs"));
+
+        Assert.Equal([_directory.File("docs/a.txt"), _directory.File("docs/up/notes.txt")], Paths(found.Where(f => f.SkipReason is null).ToList()));
+        Assert.DoesNotContain(found, f => f.Path.Contains("/data/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ExpandAsync_DanglingSymlink_ReportedAsSkippedNotSilent()
     {
         _directory.Write("docs/a.txt", "a");
