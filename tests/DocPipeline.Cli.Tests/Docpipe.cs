@@ -17,18 +17,6 @@ internal static class Docpipe
     /// <summary>Runs docpipe with <paramref name="arguments"/> and waits for it to exit.</summary>
     public static Task<DocpipeResult> RunAsync(params string[] arguments) => RunAsync(Start(arguments));
 
-    /// <summary>Runs docpipe as another user (through <c>runuser</c>, which only root may call), with HOME in <paramref name="home"/>.</summary>
-    public static Task<DocpipeResult> RunAsUserAsync(string user, string home, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-u", user, "--", "env", $"HOME={home}", $"DOTNET_CLI_HOME={home}", DotnetHost, DllPath, .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return RunAsync(start);
-    }
-
     /// <summary>Describes a run of docpipe with <paramref name="arguments"/>, output redirected.</summary>
     public static ProcessStartInfo Start(params string[] arguments)
     {

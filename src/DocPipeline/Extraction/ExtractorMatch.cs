@@ -5,6 +5,24 @@ namespace DocPipeline.Extraction;
 /// <param name="MediaType">The media type for <see cref="ExtractionContext.MediaType"/>.</param>
 internal sealed record ExtractorMatch(IDocumentExtractor Extractor, string MediaType)
 {
+    /// <summary>The suffix of a gzip-compressed file name (<c>guide.md.gz</c>).</summary>
+    internal const string GzipSuffix = ".gz";
+
+    /// <summary>
+    /// Gets a value indicating whether the file is gzip-compressed: the extractor reads the decompressed content,
+    /// chosen by the name without <c>.gz</c>.
+    /// </summary>
+    public bool IsGzip { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the file (or its name without <c>.gz</c>) has no extension, so it is read as
+    /// plain text only when its first bytes look like text (see <see cref="TextSniffer"/>).
+    /// </summary>
+    public bool IsSniffed { get; init; }
+
+    /// <summary>Gets the most bytes a compressed file may decompress to (<c>DocPipeline:Limits:MaxDecompressedBytes</c>).</summary>
+    public long MaxDecompressedBytes { get; init; } = long.MaxValue;
+
     /// <summary>Creates the context to pass to <see cref="IDocumentExtractor.ExtractAsync"/>.</summary>
     /// <param name="source">The source (a full path for files), used in error messages.</param>
     /// <param name="fileName">The file name, with its extension.</param>
@@ -17,4 +35,29 @@ internal sealed record ExtractorMatch(IDocumentExtractor Extractor, string Media
         MediaType = MediaType,
         Length = length,
     };
+
+    /// <summary>
+    /// Extracts a document from its content as stored: a gzip-compressed file is decompressed (bounded by
+    /// <see cref="MaxDecompressedBytes"/>) and read under its name without <c>.gz</c>.
+    /// </summary>
+    /// <param name="stored">The bytes as stored, read forward; left open.</param>
+    /// <param name="source">The source (a full path for files), used in error messages.</param>
+    /// <param name="fileName">The file name as stored, with its extension.</param>
+    /// <param name="length">The stored length in bytes, when known.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The extracted document.</returns>
+    public async Task<ExtractedDocument> ExtractAsync(Stream stored, string source, string fileName, long? length, CancellationToken cancellationToken)
+    {
+        if (!IsGzip)
+        {
+            return await Extractor.ExtractAsync(stored, CreateContext(source, fileName, length), cancellationToken).ConfigureAwait(false);
+        }
+
+        var content = new GzipContentStream(stored, MaxDecompressedBytes);
+        await using (content.ConfigureAwait(false))
+        {
+            var innerName = fileName.EndsWith(GzipSuffix, StringComparison.OrdinalIgnoreCase) ? fileName[..^GzipSuffix.Length] : fileName;
+            return await Extractor.ExtractAsync(content, CreateContext(source, innerName, length: null), cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using DocPipeline.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Extraction;
 
@@ -12,11 +14,23 @@ internal sealed class ExtractorResolver
     private readonly Dictionary<string, ExtractorMatch> _byExtension = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ExtractorMatch> _byMediaType = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Initializes a new instance of the <see cref="ExtractorResolver"/> class.</summary>
+    private readonly long _maxDecompressedBytes;
+
+    /// <summary>Initializes a new instance of the <see cref="ExtractorResolver"/> class with the default limits.</summary>
     /// <param name="extractors">The registered extractors, in registration order.</param>
     public ExtractorResolver(IEnumerable<IDocumentExtractor> extractors)
+        : this(extractors, Options.Create(new DocPipelineOptions()))
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ExtractorResolver"/> class.</summary>
+    /// <param name="extractors">The registered extractors, in registration order.</param>
+    /// <param name="options">The options; <c>DocPipeline:Limits:MaxDecompressedBytes</c> bounds gzip-compressed files.</param>
+    public ExtractorResolver(IEnumerable<IDocumentExtractor> extractors, IOptions<DocPipelineOptions> options)
     {
         ArgumentNullException.ThrowIfNull(extractors);
+        ArgumentNullException.ThrowIfNull(options);
+        _maxDecompressedBytes = options.Value.Limits.MaxDecompressedBytes;
         foreach (var extractor in extractors)
         {
             var mediaTypes = extractor.MediaTypes.Where(static m => !string.IsNullOrWhiteSpace(m)).Select(static m => m.Trim()).ToList();
@@ -44,25 +58,31 @@ internal sealed class ExtractorResolver
 
     /// <summary>
     /// Picks the extractor for a file name. Multi-part extensions registered by an extractor (<c>.tar.gz</c>) are
-    /// matched before the last part alone (<c>.gz</c>).
+    /// matched before the last part alone (<c>.gz</c>). Unless an extractor claims <c>.gz</c>, a gzip-compressed file
+    /// is read by the extractor of its name without <c>.gz</c> (<c>guide.md.gz</c> as Markdown). A name without an
+    /// extension (<c>README</c>, <c>changelog.gz</c>) is read as plain text, once its first bytes look like text.
     /// </summary>
     /// <param name="fileName">The file name or path.</param>
-    /// <param name="match">The extractor and media type, when one reads this extension.</param>
-    /// <returns><see langword="false"/> when no extractor reads the file's extension (or it has none).</returns>
+    /// <param name="match">The extractor and media type, when one reads this file.</param>
+    /// <returns><see langword="false"/> when no extractor reads the file's extension.</returns>
     public bool TryResolve(string fileName, [NotNullWhen(true)] out ExtractorMatch? match)
     {
         ArgumentNullException.ThrowIfNull(fileName);
         var name = Path.GetFileName(fileName.AsSpan());
-        var lookup = _byExtension.GetAlternateLookup<ReadOnlySpan<char>>();
-        for (var dot = name.IndexOf('.'); dot >= 0; dot = NextDot(name, dot))
+        if (TryResolveName(name, out match))
         {
-            if (lookup.TryGetValue(name[dot..], out match))
-            {
-                return true;
-            }
+            return true;
         }
 
-        match = null;
+        var suffix = ExtractorMatch.GzipSuffix.Length;
+        if (name.Length > suffix && name.EndsWith(ExtractorMatch.GzipSuffix, StringComparison.OrdinalIgnoreCase) &&
+            !name[..^suffix].EndsWith(ExtractorMatch.GzipSuffix, StringComparison.OrdinalIgnoreCase) &&
+            TryResolveName(name[..^suffix], out var inner))
+        {
+            match = inner with { IsGzip = true, MaxDecompressedBytes = _maxDecompressedBytes };
+            return true;
+        }
+
         return false;
     }
 
@@ -76,6 +96,28 @@ internal sealed class ExtractorResolver
         var parameters = mediaType.IndexOf(';', StringComparison.Ordinal);
         var essence = (parameters < 0 ? mediaType : mediaType[..parameters]).Trim();
         return _byMediaType.TryGetValue(essence, out match);
+    }
+
+    /// <summary>Resolves a name by its extensions, or as plain text to sniff when it has none.</summary>
+    private bool TryResolveName(ReadOnlySpan<char> name, [NotNullWhen(true)] out ExtractorMatch? match)
+    {
+        var lookup = _byExtension.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var dot = name.IndexOf('.'); dot >= 0; dot = NextDot(name, dot))
+        {
+            if (lookup.TryGetValue(name[dot..], out match))
+            {
+                return true;
+            }
+        }
+
+        if (!name.IsEmpty && Path.GetExtension(name).IsEmpty && _byMediaType.TryGetValue(KnownMediaTypes.PlainText, out var text))
+        {
+            match = text with { IsSniffed = true };
+            return true;
+        }
+
+        match = null;
+        return false;
     }
 
     private static int NextDot(ReadOnlySpan<char> name, int dot)

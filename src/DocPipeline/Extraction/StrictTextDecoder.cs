@@ -148,7 +148,7 @@ internal static class StrictTextDecoder
     private static DocumentExtractionException BinaryData(string why) =>
         new($"This file looks like binary data, not text ({why}).");
 
-    private static (Encoding? Encoding, int BomLength) DetectEncoding(ReadOnlySpan<byte> start) => start switch
+    internal static (Encoding? Encoding, int BomLength) DetectEncoding(ReadOnlySpan<byte> start) => start switch
     {
         [0xEF, 0xBB, 0xBF, ..] => (null, 3),
         [0xFF, 0xFE, 0x00, 0x00, ..] => (Utf32LittleEndian, 4),

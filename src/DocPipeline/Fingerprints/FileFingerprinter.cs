@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using DocPipeline.Configuration;
+using DocPipeline.Sources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -85,7 +86,7 @@ internal sealed partial class FileFingerprinter
         return check.Status switch
         {
             FingerprintStatus.Missing => throw new FileNotFoundException($"Cannot check '{check.Source}': there is no file at that path.", check.Source),
-            FingerprintStatus.Failed => throw new IOException(check.Error),
+            FingerprintStatus.Failed or FingerprintStatus.NotRegularFile => throw new IOException(check.Error),
             FingerprintStatus.New or FingerprintStatus.Changed or FingerprintStatus.MetadataChanged => true,
             _ => false,
         };
@@ -188,7 +189,9 @@ internal sealed partial class FileFingerprinter
             var previous = item.Error is null ? stored.GetValueOrDefault(item.Source) : null;
             if (item.Error is not null)
             {
-                results[i] = Failed(item.Source, item.Error);
+                results[i] = item.Stat is { Kind: not (SourceFileKind.Regular or SourceFileKind.Unknown) }
+                    ? new FingerprintCheck { Source = item.Source, Status = FingerprintStatus.NotRegularFile, Error = item.Error }
+                    : Failed(item.Source, item.Error);
             }
             else if (item.Stat is null)
             {
@@ -293,6 +296,12 @@ internal sealed partial class FileFingerprinter
         if (stat is null)
         {
             return new Item(source, null, null, null);
+        }
+
+        if (stat.Value.Kind is not (SourceFileKind.Regular or SourceFileKind.Unknown))
+        {
+            // Never opened: reading a FIFO waits for a writer, and a device such as /dev/zero never ends.
+            return new Item(source, stat, null, SourceFile.NotRegularReason(source, stat.Value.Kind));
         }
 
         try

@@ -27,6 +27,12 @@ internal enum FingerprintStatus
     /// <summary>There is no file at the path (it may have been deleted).</summary>
     Missing,
 
+    /// <summary>
+    /// The path leads to a FIFO, a socket or a device, not a regular file: it is left alone without being opened; see
+    /// the error for what it is.
+    /// </summary>
+    NotRegularFile,
+
     /// <summary>The source could not be checked (unreadable file, invalid path, unhashable metadata); see the error.</summary>
     Failed,
 }

@@ -57,6 +57,12 @@ internal sealed class IngestionEngine(
                         continue;
                     }
 
+                    if (item.SkipReason is not null)
+                    {
+                        run.Skipped(new IngestSkip(item.Path, item.SkipReason));
+                        continue;
+                    }
+
                     batch.Add(item.Path);
                     if (batch.Count == DiscoveryBatchSize)
                     {
@@ -228,7 +234,7 @@ internal sealed class IngestionEngine(
         {
             // Only sources that may become jobs: whether the registry has them decides add or update.
             var candidates = checks
-                .Where(c => c.Status is not (FingerprintStatus.Missing or FingerprintStatus.Failed) &&
+                .Where(c => c.Status is not (FingerprintStatus.Missing or FingerprintStatus.Failed or FingerprintStatus.NotRegularFile) &&
                             (options.ForceReprocess || c.Status is not (FingerprintStatus.Unchanged or FingerprintStatus.Touched)))
                 .Select(c => ids[c.Source])
                 .ToList();
@@ -245,6 +251,9 @@ internal sealed class IngestionEngine(
             {
                 case FingerprintStatus.Missing:
                     run.Failed(new IngestFailure(check.Source, "The file was deleted before it could be processed."));
+                    continue;
+                case FingerprintStatus.NotRegularFile:
+                    run.Skipped(new IngestSkip(check.Source, check.Error!));
                     continue;
                 case FingerprintStatus.Failed:
                     run.Failed(new IngestFailure(check.Source, check.Error ?? "The file could not be checked."));
@@ -266,6 +275,12 @@ internal sealed class IngestionEngine(
             if (options.UpdateMode == UpdateMode.UpdateOnly && !exists)
             {
                 run.Skipped(new IngestSkip(check.Source, "Not indexed yet; the update mode update_only adds nothing."));
+                continue;
+            }
+
+            if (await WhyNotTextAsync(check.Source, cancellationToken).ConfigureAwait(false) is { } notText)
+            {
+                run.Skipped(new IngestSkip(check.Source, notText));
                 continue;
             }
 
@@ -320,6 +335,15 @@ internal sealed class IngestionEngine(
         var found = await registry.GetManyAsync(unchanged, cancellationToken).ConfigureAwait(false);
         return found.Where(p => p.Value.Version > 0).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// A file without an extension (<c>README</c>, <c>changelog.gz</c>) becomes a job only when its first bytes look
+    /// like text; checked only for new or changed files, so an unchanged corpus is still never opened.
+    /// </summary>
+    private async Task<string?> WhyNotTextAsync(string path, CancellationToken cancellationToken) =>
+        extractors.TryResolve(Path.GetFileName(path), out var match) && match.IsSniffed
+            ? await TextSniffer.WhyNotTextAsync(path, match.IsGzip, cancellationToken).ConfigureAwait(false)
+            : null;
 
     private async Task<IngestResult> FinishAsync(IngestionRun run, CancellationToken cancellationToken)
     {

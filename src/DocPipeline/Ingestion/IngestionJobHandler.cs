@@ -5,6 +5,7 @@ using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
 using DocPipeline.Queue;
 using DocPipeline.Registry;
+using DocPipeline.Sources;
 
 namespace DocPipeline.Ingestion;
 
@@ -145,13 +146,11 @@ internal sealed class IngestionJobHandler(
         Stream file;
         try
         {
-            file = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
+            file = SourceFile.OpenRead(path, FileOptions.Asynchronous | FileOptions.SequentialScan, bufferSize: 4096);
+        }
+        catch (NotRegularFileException ex)
+        {
+            throw new PermanentJobFailureException(ex.Message, ex);
         }
         catch (UnauthorizedAccessException ex)
         {
@@ -167,7 +166,7 @@ internal sealed class IngestionJobHandler(
         var hashing = new HashingReadStream(file);
         await using (hashing.ConfigureAwait(false))
         {
-            extracted = await match.Extractor.ExtractAsync(hashing, match.CreateContext(path, info.Name, info.Length), cancellationToken).ConfigureAwait(false);
+            extracted = await match.ExtractAsync(hashing, path, info.Name, info.Length, cancellationToken).ConfigureAwait(false);
             contentHash = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -27,14 +27,41 @@ public sealed class ExtractorResolverTests
 
     [Theory]
     [InlineData("photo.jpeg")]
-    [InlineData("Makefile")]
     [InlineData("archive.pdf.zip")]
-    [InlineData("trailing.")]
+    [InlineData("changelog.Debian.gz")]
+    [InlineData("notes.txt.gz.gz")]
     [InlineData("")]
     public void TryResolve_NoExtractorForExtension_False(string fileName)
     {
         Assert.False(BuiltInResolver().TryResolve(fileName, out var match));
         Assert.Null(match);
+    }
+
+    [Theory]
+    [InlineData("notes.txt.gz", typeof(PlainTextExtractor), "text/plain")]
+    [InlineData("/usr/share/doc/x/guide.md.gz", typeof(MarkdownExtractor), "text/markdown")]
+    [InlineData("index.HTML.GZ", typeof(HtmlExtractor), "text/html")]
+    public void TryResolve_GzipName_ExtractorOfTheInnerExtensionDecompressing(string fileName, Type extractorType, string mediaType)
+    {
+        Assert.True(BuiltInResolver().TryResolve(fileName, out var match));
+        Assert.IsType(extractorType, match.Extractor);
+        Assert.Equal(mediaType, match.MediaType);
+        Assert.True(match.IsGzip);
+        Assert.False(match.IsSniffed);
+    }
+
+    [Theory]
+    [InlineData("README", false)]
+    [InlineData("Makefile", false)]
+    [InlineData("trailing.", false)]
+    [InlineData("changelog.gz", true)]
+    public void TryResolve_NoExtension_PlainTextOnceSniffed(string fileName, bool gzip)
+    {
+        Assert.True(BuiltInResolver().TryResolve(fileName, out var match));
+        Assert.IsType<PlainTextExtractor>(match.Extractor);
+        Assert.Equal("text/plain", match.MediaType);
+        Assert.True(match.IsSniffed);
+        Assert.Equal(gzip, match.IsGzip);
     }
 
     [Fact]
