@@ -38,18 +38,7 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
 
     private ISearchIndex[] Indexes => [_services.GetRequiredService<IVectorIndex>(), _services.GetRequiredService<IKeywordIndex>()];
 
-    public async Task<ConsistencyReport> VerifyAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await WithCheckerAsync(Registry, Indexes, checker => checker.VerifyAsync(cancellationToken)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<ConsistencyReport> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAsync(new VerifyOptions(), cancellationToken);
 
     public async Task<RepairResult> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using Lucene.Net.Analysis;
+using Lucene.Net.Codecs;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
@@ -223,6 +224,63 @@ internal sealed class LuceneIndexHandle : IDisposable
         catch (IOException ex)
         {
             throw new DocPipelineStorageException($"Copying the keyword index '{_location}' to '{destination}' failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _snapshots.Release(commit);
+            TryQuietly(_writer.DeleteUnusedFiles);
+        }
+    }
+
+    /// <summary>
+    /// Checks the files of the last commit, held by a snapshot meanwhile: each must open and end with a valid Lucene
+    /// footer (cheap: a truncated or replaced file fails); <paramref name="deep"/> reads every file to compare it with
+    /// its checksum and runs Lucene's <see cref="CheckIndex"/>, which decodes every segment.
+    /// </summary>
+    /// <returns><see langword="null"/> when the index is intact; otherwise what was found.</returns>
+    public string? CheckIntegrity(bool deep, CancellationToken cancellationToken)
+    {
+        const int MaxProblems = 3;
+        var commit = _snapshots.Snapshot();
+        try
+        {
+            var problems = new List<string>();
+            foreach (var file in commit.FileNames)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    using var input = _directory.OpenInput(file, IOContext.READ_ONCE);
+                    _ = deep ? CodecUtil.ChecksumEntireFile(input) : CodecUtil.RetrieveChecksum(input);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException)
+                {
+                    problems.Add($"{file}: {ex.Message}");
+                }
+            }
+
+            if (deep && problems.Count == 0)
+            {
+                var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+                var checker = new CheckIndex(_directory);
+                checker.InfoStream = output;
+                var status = checker.DoCheckIndex();
+
+                // CheckIndex reads the latest commit; a commit made since the snapshot is checked by the next verify.
+                if (!status.Clean && status.SegmentsFileName == commit.SegmentsFileName)
+                {
+                    var failures = output.ToString().Split('\n').Select(line => line.Trim())
+                        .Where(line => line.StartsWith("ERROR", StringComparison.Ordinal) || line.StartsWith("FAILED", StringComparison.Ordinal) || line.Contains("Exception:", StringComparison.Ordinal))
+                        .Take(MaxProblems);
+                    problems.Add($"Lucene's CheckIndex found {status.NumBadSegments} broken segments of {status.NumSegments} ({string.Join("; ", failures)})");
+                }
+            }
+
+            return problems.Count == 0
+                ? null
+                : $"The keyword index '{_location}' is damaged (commit {commit.SegmentsFileName}): {string.Join("; ", problems.Take(MaxProblems))}" +
+                  (problems.Count > MaxProblems ? $" and {problems.Count - MaxProblems} more" : string.Empty) +
+                  ". Rebuild the keyword index, or restore it from a backup.";
         }
         finally
         {

@@ -222,6 +222,17 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
         return Task.Run(() => handle.CopyCommitTo(destination, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Checks the files of the last commit (see <see cref="LuceneIndexHandle.CheckIntegrity"/>).</summary>
+    /// <param name="deep">Read every file against its checksum and run Lucene's CheckIndex.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="null"/> when intact; otherwise what was found.</returns>
+    /// <exception cref="DocPipelineStorageException">The index cannot be opened.</exception>
+    internal Task<string?> CheckIntegrityAsync(bool deep, CancellationToken cancellationToken)
+    {
+        var handle = OpenOrReport();
+        return Task.Run(() => handle.CheckIntegrity(deep, cancellationToken), cancellationToken);
+    }
+
     /// <summary>
     /// Opens the index if it is not open yet, or reports why it cannot (<see cref="DocPipelineStorageException"/>).
     /// A failure is not remembered: the next call tries again, for example after the other process stopped.

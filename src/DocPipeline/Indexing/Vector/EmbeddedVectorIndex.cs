@@ -206,6 +206,17 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         }
     }
 
+    /// <summary>Checks the catalog file and the stored vectors (see <see cref="VectorStore.CheckIntegrityAsync"/>), holding writes meanwhile.</summary>
+    /// <param name="deep">Also run SQLite's full integrity check and compare every vector with its checksum.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>Entries checked, checksums added, and the problems found.</returns>
+    internal async Task<(long Checked, long ChecksumsAdded, List<string> Problems)> CheckIntegrityAsync(bool deep, CancellationToken cancellationToken)
+    {
+        (long, long, List<string>) result = default;
+        await WriteAsync(async store => result = await store.CheckIntegrityAsync(deep, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
     /// <summary>
     /// Copies the index files into <paramref name="destinationDirectory"/> (created when missing; it must not hold an
     /// index already) while writes wait, so the copy is consistent; searches go on meanwhile. The copy opens as an index.
