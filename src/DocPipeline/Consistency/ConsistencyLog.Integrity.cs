@@ -7,7 +7,4 @@ internal static partial class ConsistencyLog
 {
     [LoggerMessage(5140, LogLevel.Error, "The {Store} store is damaged ({Check}): {Error}")]
     public static partial void StoreDamaged(ILogger logger, string store, string check, string error);
-
-    [LoggerMessage(5141, LogLevel.Information, "Removed '{Path}', left by a rebuild that did not finish")]
-    public static partial void RebuildLeftoverRemoved(ILogger logger, string path);
 }

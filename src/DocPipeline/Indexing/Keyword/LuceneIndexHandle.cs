@@ -148,6 +148,44 @@ internal sealed class LuceneIndexHandle : IDisposable
     }
 
     /// <summary>
+    /// Swaps in a finished rebuild lying beside <paramref name="folder"/>, or deletes one that died (see
+    /// <see cref="RebuildStaging"/>), holding the folder's write lock while it does. When another process holds the
+    /// lock, that process deals with them.
+    /// </summary>
+    /// <exception cref="DocPipelineStorageException">A file cannot be moved or deleted.</exception>
+    public static void RecoverRebuild(string folder, ILogger logger)
+    {
+        if (!RebuildStaging.AnyBeside(folder))
+        {
+            return;
+        }
+
+        System.IO.Directory.CreateDirectory(folder);
+        using var writeLock = new ExclusiveFileLock(Path.Combine(folder, IndexWriter.WRITE_LOCK_NAME));
+        if (!writeLock.Obtain())
+        {
+            return;
+        }
+
+        RebuildStaging.Recover(folder, IsIndexFile, TryLockStaging, logger);
+    }
+
+    /// <summary>Whether a file of the index folder is a Lucene index file (<c>segments*</c> or <c>_*</c>), not its lock.</summary>
+    public static bool IsIndexFile(string name) => name.StartsWith(IndexFileNames.SEGMENTS, StringComparison.Ordinal) || name.StartsWith('_');
+
+    private static ExclusiveFileLock? TryLockStaging(string staging)
+    {
+        var stagingLock = new ExclusiveFileLock(Path.Combine(staging, IndexWriter.WRITE_LOCK_NAME));
+        if (stagingLock.Obtain())
+        {
+            return stagingLock;
+        }
+
+        stagingLock.Dispose();
+        return null;
+    }
+
+    /// <summary>
     /// Hands <paramref name="change"/> to the commit thread, which applies it together with the other writes waiting
     /// (one thread: each commit flushes one segment) and commits; completes when that commit is durable and searchable.
     /// </summary>
