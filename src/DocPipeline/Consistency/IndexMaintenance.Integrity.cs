@@ -21,13 +21,15 @@ internal sealed partial class IndexMaintenance
             var registry = Registry;
             var indexes = Indexes;
             var checkedAt = _time.GetUtcNow();
-            var stores = await CheckStoresAsync(indexes, options.Deep, cancellationToken).ConfigureAwait(false);
+            var started = _time.GetTimestamp();
+
+            // The store checks read other files (or other pages) than the comparison, so both run at once.
+            var checking = CheckStoresAsync(indexes, options.Deep, cancellationToken);
+            var comparing = WithCheckerAsync(registry, indexes, checker => checker.VerifyAsync(cancellationToken));
+            await Task.WhenAll(checking, comparing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var stores = await checking.ConfigureAwait(false);
             ConsistencyReport report;
-            try
-            {
-                report = await WithCheckerAsync(registry, indexes, checker => checker.VerifyAsync(cancellationToken)).ConfigureAwait(false);
-            }
-            catch (DocPipelineStorageException ex) when (stores.Values.Any(s => !s.IsIntact))
+            if (comparing.Exception?.InnerException is DocPipelineStorageException ex && stores.Values.Any(s => !s.IsIntact))
             {
                 // A damaged store can fail the comparison itself; the report still says which store is damaged.
                 report = new ConsistencyReport
@@ -37,11 +39,14 @@ internal sealed partial class IndexMaintenance
                         i => new IndexConsistency { Name = i.Name, Error = $"not compared with the registry: {ex.Message}" },
                         StringComparer.Ordinal),
                     CheckedAt = checkedAt,
-                    Duration = _time.GetUtcNow() - checkedAt,
                 };
             }
+            else
+            {
+                report = await comparing.ConfigureAwait(false);
+            }
 
-            return report with { Stores = stores, Deep = options.Deep };
+            return report with { Stores = stores, Deep = options.Deep, Duration = _time.GetElapsedTime(started) };
         }
         finally
         {

@@ -37,6 +37,8 @@ internal static class RebuildStaging
     /// <param name="isIndexFile">Whether a file name is part of the index (not a lock file).</param>
     public static void MarkFinished(string staging, Func<string, bool> isIndexFile)
     {
+        // An index that received nothing (an empty registry) never created its folder: its swap empties the live one.
+        Directory.CreateDirectory(staging);
         var files = Directory.EnumerateFiles(staging).Select(Path.GetFileName).OfType<string>().Where(isIndexFile).Order(StringComparer.Ordinal).ToList();
         var temporary = Path.Combine(staging, SwapListName + ".tmp");
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))

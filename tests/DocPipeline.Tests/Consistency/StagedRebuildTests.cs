@@ -40,6 +40,18 @@ public sealed class StagedRebuildTests : IDisposable
     }
 
     [Fact]
+    public async Task RebuildAsync_NothingIngested_SwapsInEmptyIndexes()
+    {
+        await using var pipeline = new TestPipeline(_directory);
+
+        var result = await pipeline.Get<IIndexMaintenance>().RebuildAsync(RebuildTarget.Both);
+
+        Assert.True(result.After.IsConsistent);
+        Assert.All(result.Indexes.Values, index => Assert.Equal(0, index.Chunks));
+        Assert.Empty(StagingFolders());
+    }
+
+    [Fact]
     public async Task Open_LeftoversOfARebuildThatDied_AreDeletedAndTheOldIndexesServe()
     {
         await using (var first = await ConsistencyCorpus.IngestedAsync(_directory))
