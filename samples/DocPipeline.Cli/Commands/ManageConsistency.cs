@@ -39,7 +39,7 @@ internal sealed class ManageConsistency : IManageActions
 
     private readonly Option<string?> _rebuild = new Option<string?>("--rebuild-index")
     {
-        Description = "Clear an index and write it again from stored chunks and embeddings (no re-embedding): vector, keyword or both.",
+        Description = "Write an index again from stored chunks and embeddings (no re-embedding), beside the live one, then swap it in: vector, keyword or both.",
     }.AcceptOnlyFromAmong("vector", "keyword", "both");
 
     public ManageConsistency(Command command)

@@ -40,8 +40,10 @@ public interface IIndexMaintenance
     Task<RepairResult> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Clears the chosen indexes and writes them again from the stored chunks and embeddings (no re-embedding). An
-    /// index that cannot be opened has its files moved aside first. Takes a backup first when
+    /// Writes the chosen indexes again from the stored chunks and embeddings (no re-embedding): an embedded index is
+    /// written beside the live one, which serves until the new one is complete and swapped in (a rebuild that fails
+    /// or is killed before leaves it serving); an index with no folder of its own is cleared and written in place. An
+    /// index that cannot be opened has its files moved aside. Takes a backup first when
     /// <c>DocPipeline:IndexManagement:AutoBackup</c> is on.
     /// </summary>
     /// <param name="target">The indexes to rebuild.</param>
