@@ -29,14 +29,15 @@ internal sealed partial class IndexMaintenance
             await Task.WhenAll(checking, comparing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var stores = await checking.ConfigureAwait(false);
             ConsistencyReport report;
-            if (comparing.Exception?.InnerException is DocPipelineStorageException ex && stores.Values.Any(s => !s.IsIntact))
+            if (comparing.Exception?.InnerException is { } ex and not OperationCanceledException && stores.Values.Any(s => !s.IsIntact))
             {
-                // A damaged store can fail the comparison itself; the report still says which store is damaged.
+                // A damaged store can fail the comparison itself (a garbled Lucene file can throw anything); the report
+                // still says which store is damaged.
                 report = new ConsistencyReport
                 {
                     Indexes = indexes.ToDictionary(
                         i => i.Name,
-                        i => new IndexConsistency { Name = i.Name, Error = $"not compared with the registry: {ex.Message}" },
+                        i => new IndexConsistency { Name = i.Name, Error = $"not compared with the registry: {(ex is DocPipelineStorageException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}")}" },
                         StringComparer.Ordinal),
                     CheckedAt = checkedAt,
                 };
