@@ -95,6 +95,12 @@ internal sealed partial class IndexMaintenance
 
         foreach (var index in indexes)
         {
+            // An index that cannot be opened is the comparison's finding (its error; repair rebuilds it), not this check's.
+            if (index is EmbeddedVectorIndex or LuceneKeywordIndex && (await IndexHealth.CheckAsync(index, cancellationToken).ConfigureAwait(false)).State != IndexState.Healthy)
+            {
+                continue;
+            }
+
             var result = index switch
             {
                 EmbeddedVectorIndex vector => await CheckVectorAsync(vector, deep, sqliteCheck, cancellationToken).ConfigureAwait(false),
