@@ -14,8 +14,11 @@ internal static class ConsistencyView
         }
 
         WriteReport(report, output);
-        output.Line(report.IsConsistent
-            ? "Consistent: every index matches the registry."
+        WriteStores(report, output);
+        output.Line(!report.IsIntact
+            ? $"Damaged: {string.Join(", ", report.Stores.Values.Where(s => !s.IsIntact).Select(s => s.Name))}. Restore from a backup ('docpipe manage --restore'), or rebuild a damaged index ('docpipe manage --rebuild-index')."
+            : report.IsConsistent
+            ? "Consistent: every index matches the registry" + (report.Stores.Count > 0 ? " and every store checked is intact." : ".")
             : "Inconsistent. See the fixes with 'docpipe manage --repair-consistency'; apply them with '--repair-consistency --auto-fix'.");
     }
 
@@ -160,8 +163,23 @@ internal static class ConsistencyView
         Pending = report.PendingDocuments,
         report.PendingDocumentCount,
         report.RegistryChunks,
+        report.Deep,
+        Intact = report.IsIntact,
+        Stores = report.Stores.ToDictionary(p => p.Key, p => new { p.Value.Check, Intact = p.Value.IsIntact, p.Value.Error, p.Value.Note }),
         DurationMs = (long)report.Duration.TotalMilliseconds,
     };
+
+    private static void WriteStores(ConsistencyReport report, CliOutput output)
+    {
+        foreach (var store in report.Stores.Values)
+        {
+            output.Line(store.IsIntact ? $"{store.Name} store: intact ({store.Check})" : $"{store.Name} store: DAMAGED ({store.Check}): {store.Error}");
+            if (store.Note is not null)
+            {
+                output.Line($"  {store.Note}");
+            }
+        }
+    }
 
     private static void WriteReport(ConsistencyReport report, CliOutput output)
     {

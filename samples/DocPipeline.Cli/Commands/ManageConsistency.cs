@@ -8,11 +8,17 @@ namespace DocPipeline.Cli.Commands;
 /// <summary>
 /// The index consistency actions of <c>docpipe manage</c>: <c>--verify-consistency</c>, <c>--repair-consistency
 /// [--auto-fix]</c>, <c>--backup &lt;path&gt;</c>, <c>--restore &lt;path&gt;</c> and <c>--rebuild-index vector|keyword|both</c>.
-/// Verify and repair exit with 1 while the indexes are inconsistent, so scripts and cron jobs can alert.
+/// Verify and repair exit with 1 while the indexes are inconsistent, so scripts and cron jobs can alert; verify exits
+/// with 3 when a store is damaged.
 /// </summary>
 internal sealed class ManageConsistency : IManageActions
 {
     private readonly Option<bool> _verify = new("--verify-consistency") { Description = "Compare each index with the registry; exit code 1 when they differ." };
+    private readonly Option<bool> _deep = new("--deep")
+    {
+        Description = "With --verify-consistency: check every store in depth (SQLite integrity_check, every vector against its checksum, Lucene CheckIndex); slower.",
+    };
+
     private readonly Option<bool> _repair = new("--repair-consistency") { Description = "List what would make the indexes match the registry (a dry run); add --auto-fix to do it." };
     private readonly Option<bool> _autoFix = new("--auto-fix") { Description = "With --repair-consistency: fix the indexes from stored chunks and embeddings (never re-embeds)." };
     private readonly Option<bool> _allowDeleteAll = new("--allow-delete-all")
@@ -38,13 +44,13 @@ internal sealed class ManageConsistency : IManageActions
 
     private readonly Option<string?> _rebuild = new Option<string?>("--rebuild-index")
     {
-        Description = "Clear an index and write it again from stored chunks and embeddings (no re-embedding): vector, keyword or both.",
+        Description = "Write an index again from stored chunks and embeddings (no re-embedding), beside the live one, then swap it in: vector, keyword or both.",
     }.AcceptOnlyFromAmong("vector", "keyword", "both");
 
     public ManageConsistency(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in (Option[])[_verify, _repair, _autoFix, _allowDeleteAll, _backup, _backupFormat, _restore, _rebuild])
+        foreach (var option in (Option[])[_verify, _deep, _repair, _autoFix, _allowDeleteAll, _backup, _backupFormat, _restore, _rebuild])
         {
             command.Options.Add(option);
         }
@@ -92,6 +98,11 @@ internal sealed class ManageConsistency : IManageActions
             result.AddError("--allow-delete-all goes with --repair-consistency --auto-fix.");
         }
 
+        if (result.GetValue(_deep) && !result.GetValue(_verify))
+        {
+            result.AddError("--deep goes with --verify-consistency.");
+        }
+
         if (result.GetResult(_backupFormat) is { Implicit: false } && result.GetValue(_backup) is null)
         {
             result.AddError("--backup-format goes with --backup.");
@@ -112,9 +123,9 @@ internal sealed class ManageConsistency : IManageActions
             {
                 if (parse.GetValue(_verify))
                 {
-                    var report = await maintenance.VerifyAsync(ct);
+                    var report = await maintenance.VerifyAsync(new VerifyOptions { Deep = parse.GetValue(_deep) }, ct);
                     ConsistencyView.Report(report, output);
-                    return report.IsConsistent ? ExitCodes.Success : ExitCodes.PartialFailure;
+                    return !report.IsIntact ? ExitCodes.Storage : report.IsConsistent ? ExitCodes.Success : ExitCodes.PartialFailure;
                 }
 
                 if (parse.GetValue(_repair))

@@ -34,6 +34,22 @@ public sealed record ConsistencyReport
     /// <summary>Gets how long the check took.</summary>
     public TimeSpan Duration { get; init; }
 
-    /// <summary>Gets a value indicating whether every index was read and matches the registry (documents in flight aside).</summary>
-    public bool IsConsistent => Indexes.Values.All(index => index.IsConsistent);
+    /// <summary>
+    /// Gets the integrity of each store, by name (<c>registry</c>, <c>jobs</c>, <c>fingerprints</c>, <c>vector</c>,
+    /// <c>keyword</c>: the embedded ones in use). Empty for a report made only to compare the indexes with the registry
+    /// (after a repair or a rebuild).
+    /// </summary>
+    public IReadOnlyDictionary<string, StoreIntegrity> Stores { get; init; } = new Dictionary<string, StoreIntegrity>();
+
+    /// <summary>Gets a value indicating whether the deep checks ran (<see cref="VerifyOptions.Deep"/>).</summary>
+    public bool Deep { get; init; }
+
+    /// <summary>Gets a value indicating whether no store check found damage.</summary>
+    public bool IsIntact => Stores.Values.All(store => store.IsIntact);
+
+    /// <summary>
+    /// Gets a value indicating whether every index was read and matches the registry (documents in flight aside) and
+    /// no store is damaged.
+    /// </summary>
+    public bool IsConsistent => Indexes.Values.All(index => index.IsConsistent) && IsIntact;
 }

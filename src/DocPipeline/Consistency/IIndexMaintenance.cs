@@ -10,12 +10,23 @@ public interface IIndexMaintenance
 {
     /// <summary>
     /// Compares the registry's (document, chunk, version) set with each index's: missing chunks, orphaned chunks,
-    /// stale versions and count mismatches, per index, with the documents involved. Safe while ingestion runs;
+    /// stale versions and count mismatches, per index, with the documents involved; and runs the fast integrity checks
+    /// of each store (see <see cref="VerifyAsync(VerifyOptions, CancellationToken)"/>). Safe while ingestion runs;
     /// documents being written meanwhile are reported as pending, not as discrepancies.
     /// </summary>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The report.</returns>
     Task<ConsistencyReport> VerifyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Verifies as <see cref="VerifyAsync(CancellationToken)"/> does (which runs the fast checks), and checks the
+    /// integrity of what each store holds: SQLite's check of each SQLite file, the stored vectors, the Lucene files;
+    /// <see cref="VerifyOptions.Deep"/> runs the thorough checks. Damage is in <see cref="ConsistencyReport.Stores"/>.
+    /// </summary>
+    /// <param name="options">How deep to check.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The report.</returns>
+    Task<ConsistencyReport> VerifyAsync(VerifyOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Makes every index match the registry from stored artifacts: writes missing and stale entries again from the
@@ -29,8 +40,10 @@ public interface IIndexMaintenance
     Task<RepairResult> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Clears the chosen indexes and writes them again from the stored chunks and embeddings (no re-embedding). An
-    /// index that cannot be opened has its files moved aside first. Takes a backup first when
+    /// Writes the chosen indexes again from the stored chunks and embeddings (no re-embedding): an embedded index is
+    /// written beside the live one, which serves until the new one is complete and swapped in (a rebuild that fails
+    /// or is killed before leaves it serving); an index with no folder of its own is cleared and written in place. An
+    /// index that cannot be opened has its files moved aside. Takes a backup first when
     /// <c>DocPipeline:IndexManagement:AutoBackup</c> is on.
     /// </summary>
     /// <param name="target">The indexes to rebuild.</param>

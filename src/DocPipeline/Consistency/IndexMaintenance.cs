@@ -38,18 +38,7 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
 
     private ISearchIndex[] Indexes => [_services.GetRequiredService<IVectorIndex>(), _services.GetRequiredService<IKeywordIndex>()];
 
-    public async Task<ConsistencyReport> VerifyAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await WithCheckerAsync(Registry, Indexes, checker => checker.VerifyAsync(cancellationToken)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<ConsistencyReport> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAsync(new VerifyOptions(), cancellationToken);
 
     public async Task<RepairResult> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default)
     {
@@ -223,18 +212,38 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
         };
     }
 
-    /// <summary>Empties the targets (moving damaged files aside), replays the registry into them, and fixes what changed meanwhile.</summary>
+    /// <summary>
+    /// Replays the registry into new indexes beside the targets and swaps them in once complete (an index with no
+    /// folder of its own is emptied and replayed in place; damaged files are moved aside), then fixes what changed
+    /// meanwhile. Until the swap the targets serve as they were; a failure or a crash before it leaves them so.
+    /// </summary>
     internal async Task<IReadOnlyList<IndexRebuild>> RebuildCoreAsync(
         IDocumentRegistry registry, IReadOnlyList<ISearchIndex> targets, IReadOnlyList<bool> damaged, CancellationToken cancellationToken)
     {
         var movedAside = new string?[targets.Count];
-        for (var i = 0; i < targets.Count; i++)
-        {
-            movedAside[i] = await IndexHealth.EmptyAsync(targets[i], damaged[i], _time, cancellationToken).ConfigureAwait(false);
-        }
-
         var writer = new ArtifactWriter(registry);
-        var replayed = await new IndexRebuilder(registry, writer).ReplayAsync(targets, cancellationToken).ConfigureAwait(false);
+        (long Documents, long Chunks, long Unrepairable)[] replayed;
+        var staged = StagedRebuild.Create(targets, _options, _time, _logger);
+        await using (staged.ConfigureAwait(false))
+        {
+            for (var i = 0; i < targets.Count; i++)
+            {
+                if (!staged.IsStaged(i))
+                {
+                    movedAside[i] = await IndexHealth.EmptyAsync(targets[i], damaged[i], _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            replayed = await new IndexRebuilder(registry, writer).ReplayAsync(staged.Targets, cancellationToken).ConfigureAwait(false);
+            await staged.FinishAsync().ConfigureAwait(false);
+            for (var i = 0; i < targets.Count; i++)
+            {
+                if (staged.IsStaged(i))
+                {
+                    movedAside[i] = await staged.SwapInAsync(i, damaged[i], _time, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
 
         // Jobs may have written documents while the replay ran; one repair pass settles them.
         await WithCheckerAsync(registry, targets, async checker =>

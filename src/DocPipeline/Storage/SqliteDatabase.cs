@@ -236,6 +236,41 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs SQLite's own check of every page on a read connection: <c>PRAGMA quick_check</c>, or the slower
+    /// <c>PRAGMA integrity_check</c> (which also checks that every index matches its table) when <paramref name="deep"/>.
+    /// </summary>
+    /// <returns><see langword="null"/> when the file is intact; otherwise what SQLite found (its first problems).</returns>
+    public string? CheckIntegrity(bool deep)
+    {
+        const int MaxProblems = 5;
+        var pragma = deep ? "integrity_check" : "quick_check";
+        try
+        {
+            return Read(session =>
+            {
+                using var command = session.Connection.CreateCommand();
+                command.CommandText = $"PRAGMA {pragma}({MaxProblems});";
+                using var reader = command.ExecuteReader();
+                var problems = new List<string>();
+                while (reader.Read())
+                {
+                    problems.Add(reader.GetString(0));
+                }
+
+                return problems is ["ok"] ? null : $"SQLite's {pragma} of the {Description} '{Path}' found: {string.Join("; ", problems)}";
+            });
+        }
+        catch (DocPipelineStorageException ex)
+        {
+            return ex.Message;
+        }
+        catch (SqliteException ex)
+        {
+            return $"SQLite's {pragma} of the {Description} '{Path}' failed: {ex.Message}";
+        }
+    }
+
     internal static bool IsCorruption(SqliteException ex) =>
         ex.SqliteErrorCode is 11 /* SQLITE_CORRUPT */ or 26 /* SQLITE_NOTADB */;
 

@@ -12,6 +12,9 @@ internal sealed class FaultInjector
 
     public int Fired { get; private set; }
 
+    /// <summary>Gets or sets how many hits of the armed point pass before the one that fails.</summary>
+    public int HitsBeforeFault { get; set; }
+
     public void Arm(FaultPoint point) => _armed = point;
 
     public void Disarm() => _armed = FaultPoint.None;
@@ -20,6 +23,12 @@ internal sealed class FaultInjector
     {
         if (_armed != point)
         {
+            return;
+        }
+
+        if (HitsBeforeFault > 0)
+        {
+            HitsBeforeFault--;
             return;
         }
 

@@ -10,4 +10,5 @@ public enum FaultPoint
     BeforeKeywordWrite,
     AfterKeywordWrite,
     BeforeRegistryCommit,
+    BeforeChunksRead,
 }

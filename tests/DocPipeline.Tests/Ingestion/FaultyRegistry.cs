@@ -17,7 +17,11 @@ internal sealed class FaultyRegistry(IDocumentRegistry inner, FaultInjector faul
 
     public Task<IReadOnlyList<DocumentRecord>> ListAsync(DocumentQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
 
-    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, CancellationToken cancellationToken = default) => inner.GetChunksAsync(documentId, version, cancellationToken);
+    public async Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, CancellationToken cancellationToken = default)
+    {
+        await faults.HitAsync(FaultPoint.BeforeChunksRead);
+        return await inner.GetChunksAsync(documentId, version, cancellationToken);
+    }
 
     public Task StageAsync(StagedVersion version, CancellationToken cancellationToken = default) => inner.StageAsync(version, cancellationToken);
 

@@ -1,4 +1,5 @@
 using Lucene.Net.Analysis;
+using Lucene.Net.Codecs;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
@@ -147,6 +148,44 @@ internal sealed class LuceneIndexHandle : IDisposable
     }
 
     /// <summary>
+    /// Swaps in a finished rebuild lying beside <paramref name="folder"/>, or deletes one that died (see
+    /// <see cref="RebuildStaging"/>), holding the folder's write lock while it does. When another process holds the
+    /// lock, that process deals with them.
+    /// </summary>
+    /// <exception cref="DocPipelineStorageException">A file cannot be moved or deleted.</exception>
+    public static void RecoverRebuild(string folder, ILogger logger)
+    {
+        if (!RebuildStaging.AnyBeside(folder))
+        {
+            return;
+        }
+
+        System.IO.Directory.CreateDirectory(folder);
+        using var writeLock = new ExclusiveFileLock(Path.Combine(folder, IndexWriter.WRITE_LOCK_NAME));
+        if (!writeLock.Obtain())
+        {
+            return;
+        }
+
+        RebuildStaging.Recover(folder, IsIndexFile, TryLockStaging, logger);
+    }
+
+    /// <summary>Whether a file of the index folder is a Lucene index file (<c>segments*</c> or <c>_*</c>), not its lock.</summary>
+    public static bool IsIndexFile(string name) => name.StartsWith(IndexFileNames.SEGMENTS, StringComparison.Ordinal) || name.StartsWith('_');
+
+    private static ExclusiveFileLock? TryLockStaging(string staging)
+    {
+        var stagingLock = new ExclusiveFileLock(Path.Combine(staging, IndexWriter.WRITE_LOCK_NAME));
+        if (stagingLock.Obtain())
+        {
+            return stagingLock;
+        }
+
+        stagingLock.Dispose();
+        return null;
+    }
+
+    /// <summary>
     /// Hands <paramref name="change"/> to the commit thread, which applies it together with the other writes waiting
     /// (one thread: each commit flushes one segment) and commits; completes when that commit is durable and searchable.
     /// </summary>
@@ -223,6 +262,63 @@ internal sealed class LuceneIndexHandle : IDisposable
         catch (IOException ex)
         {
             throw new DocPipelineStorageException($"Copying the keyword index '{_location}' to '{destination}' failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _snapshots.Release(commit);
+            TryQuietly(_writer.DeleteUnusedFiles);
+        }
+    }
+
+    /// <summary>
+    /// Checks the files of the last commit, held by a snapshot meanwhile: each must open and end with a valid Lucene
+    /// footer (cheap: a truncated or replaced file fails); <paramref name="deep"/> reads every file to compare it with
+    /// its checksum and runs Lucene's <see cref="CheckIndex"/>, which decodes every segment.
+    /// </summary>
+    /// <returns><see langword="null"/> when the index is intact; otherwise what was found.</returns>
+    public string? CheckIntegrity(bool deep, CancellationToken cancellationToken)
+    {
+        const int MaxProblems = 3;
+        var commit = _snapshots.Snapshot();
+        try
+        {
+            var problems = new List<string>();
+            foreach (var file in commit.FileNames)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    using var input = _directory.OpenInput(file, IOContext.READ_ONCE);
+                    _ = deep ? CodecUtil.ChecksumEntireFile(input) : CodecUtil.RetrieveChecksum(input);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException)
+                {
+                    problems.Add($"{file}: {ex.Message}");
+                }
+            }
+
+            if (deep && problems.Count == 0)
+            {
+                var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+                var checker = new CheckIndex(_directory);
+                checker.InfoStream = output;
+                var status = checker.DoCheckIndex();
+
+                // CheckIndex reads the latest commit; a commit made since the snapshot is checked by the next verify.
+                if (!status.Clean && status.SegmentsFileName == commit.SegmentsFileName)
+                {
+                    var failures = output.ToString().Split('\n').Select(line => line.Trim())
+                        .Where(line => line.StartsWith("ERROR", StringComparison.Ordinal) || line.StartsWith("FAILED", StringComparison.Ordinal) || line.Contains("Exception:", StringComparison.Ordinal))
+                        .Take(MaxProblems);
+                    problems.Add($"Lucene's CheckIndex found {status.NumBadSegments} broken segments of {status.NumSegments} ({string.Join("; ", failures)})");
+                }
+            }
+
+            return problems.Count == 0
+                ? null
+                : $"The keyword index '{_location}' is damaged (commit {commit.SegmentsFileName}): {string.Join("; ", problems.Take(MaxProblems))}" +
+                  (problems.Count > MaxProblems ? $" and {problems.Count - MaxProblems} more" : string.Empty) +
+                  ". Rebuild the keyword index, or restore it from a backup.";
         }
         finally
         {

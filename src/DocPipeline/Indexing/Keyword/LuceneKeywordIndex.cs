@@ -222,6 +222,17 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
         return Task.Run(() => handle.CopyCommitTo(destination, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Checks the files of the last commit (see <see cref="LuceneIndexHandle.CheckIntegrity"/>).</summary>
+    /// <param name="deep">Read every file against its checksum and run Lucene's CheckIndex.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="null"/> when intact; otherwise what was found.</returns>
+    /// <exception cref="DocPipelineStorageException">The index cannot be opened.</exception>
+    internal Task<string?> CheckIntegrityAsync(bool deep, CancellationToken cancellationToken)
+    {
+        var handle = OpenOrReport();
+        return Task.Run(() => handle.CheckIntegrity(deep, cancellationToken), cancellationToken);
+    }
+
     /// <summary>
     /// Opens the index if it is not open yet, or reports why it cannot (<see cref="DocPipelineStorageException"/>).
     /// A failure is not remembered: the next call tries again, for example after the other process stopped.
@@ -247,22 +258,19 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     /// <exception cref="DocPipelineStorageException">Another process holds the folder, or a file cannot be deleted.</exception>
     internal Task RecreateAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_openLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var old = _handle;
-            _handle = null;
-            old?.Dispose();
-            if (_settings.Path is { } folder)
-            {
-                LuceneIndexHandle.Wipe(folder);
-            }
+        Reopen(wipe: true, cancellationToken);
+        LuceneKeywordIndexLog.Recreated(_logger, Location);
+        return Task.CompletedTask;
+    }
 
-            _handle = Open();
-            LuceneKeywordIndexLog.Recreated(_logger, Location);
-        }
-
+    /// <summary>
+    /// Closes the index and opens it again; a finished rebuild beside the folder is swapped in on the way (see
+    /// <see cref="RebuildStaging"/>). Operations running meanwhile fail with <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    /// <exception cref="DocPipelineStorageException">The index cannot be opened again.</exception>
+    internal Task ReopenAsync(CancellationToken cancellationToken)
+    {
+        Reopen(wipe: false, cancellationToken);
         return Task.CompletedTask;
     }
 
@@ -284,6 +292,24 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
 
         handle?.Dispose();
         _analyzer.Dispose();
+    }
+
+    private void Reopen(bool wipe, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_openLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var old = _handle;
+            _handle = null;
+            old?.Dispose();
+            if (wipe && _settings.Path is { } folder)
+            {
+                LuceneIndexHandle.Wipe(folder);
+            }
+
+            _handle = Open();
+        }
     }
 
     private static LuceneKeywordIndex Create(IServiceProvider services, LuceneKeywordIndexSettings settings) => new(
@@ -387,6 +413,11 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     {
         try
         {
+            if (_settings.Path is { } folder)
+            {
+                LuceneIndexHandle.RecoverRebuild(folder, _logger);
+            }
+
             var handle = LuceneIndexHandle.Open(_settings, _analyzer, _similarity, _timeProvider, _logger);
             var searcher = handle.Acquire();
             try

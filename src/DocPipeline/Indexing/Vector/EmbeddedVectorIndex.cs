@@ -176,35 +176,42 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     /// <returns>The suffix the moved files were given.</returns>
     internal async Task<string> ResetAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-
-            // Unpublish first, so searches wait at the gate for the new store instead of retrying the closed one.
-            var previous = _store;
-            Volatile.Write(ref _store, null);
-            previous?.Dispose();
-            _folderLock ??= VectorFolderLock.Acquire(_directory);
-            var suffix = ".damaged-" + _timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
-            foreach (var name in (string[])[VectorStore.CatalogFileName, VectorStore.CatalogFileName + "-wal", VectorStore.CatalogFileName + "-shm", VectorStore.VectorFileName])
+        var suffix = ".damaged-" + _timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        await ReopenAsync(
+            () =>
             {
-                var path = Path.Combine(_directory, name);
-                if (File.Exists(path))
+                foreach (var name in (string[])[VectorStore.CatalogFileName, VectorStore.CatalogFileName + "-wal", VectorStore.CatalogFileName + "-shm", VectorStore.VectorFileName])
                 {
-                    File.Move(path, path + suffix);
+                    var path = Path.Combine(_directory, name);
+                    if (File.Exists(path))
+                    {
+                        File.Move(path, path + suffix);
+                    }
                 }
-            }
 
-            VectorIndexLog.MovedAside(_logger, _directory, suffix);
-            await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
-            return suffix;
-        }
-        finally
-        {
-            ReleaseGate();
-        }
+                VectorIndexLog.MovedAside(_logger, _directory, suffix);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return suffix;
     }
+
+    /// <summary>Checks the catalog file and the stored vectors (see <see cref="VectorStore.CheckIntegrityAsync"/>), holding writes meanwhile.</summary>
+    /// <param name="deep">Also run SQLite's full integrity check and compare every vector with its checksum.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>Entries checked, checksums added, and the problems found.</returns>
+    internal async Task<(long Checked, long ChecksumsAdded, List<string> Problems)> CheckIntegrityAsync(bool deep, CancellationToken cancellationToken)
+    {
+        (long, long, List<string>) result = default;
+        await WriteAsync(async store => result = await store.CheckIntegrityAsync(deep, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Closes the files and opens them again, holding the folder lock throughout; a finished rebuild beside the folder
+    /// is swapped in on the way (see <see cref="RebuildStaging"/>). Writes wait meanwhile; searches wait for the new store.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    internal Task ReopenAsync(CancellationToken cancellationToken) => ReopenAsync(whileClosed: null, cancellationToken);
 
     /// <summary>
     /// Copies the index files into <paramref name="destinationDirectory"/> (created when missing; it must not hold an
@@ -271,6 +278,28 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         _disposed = true;
         await _gate.WaitAsync().ConfigureAwait(false);
         ReleaseGate();
+    }
+
+    /// <summary>Closes the store, runs <paramref name="whileClosed"/> holding the folder lock, and opens the store again.</summary>
+    private async Task ReopenAsync(Action? whileClosed, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Unpublish first, so searches wait at the gate for the new store instead of retrying the closed one.
+            var previous = _store;
+            Volatile.Write(ref _store, null);
+            previous?.Dispose();
+            _folderLock ??= VectorFolderLock.Acquire(_directory);
+            whileClosed?.Invoke();
+            await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseGate();
+        }
     }
 
     private static string ResolveDirectory(IOptions<DocPipelineOptions> options)
@@ -399,6 +428,9 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     private async Task<VectorStore> OpenCoreAsync(CancellationToken cancellationToken)
     {
         _folderLock ??= VectorFolderLock.Acquire(_directory);
+
+        // A rebuild writes its index beside this folder: swap in a finished one, delete one that died.
+        RebuildStaging.Recover(_directory, IsIndexFile, TryLockFolder, _logger);
         var store = await VectorStore.OpenAsync(_directory, _initialCapacity, _logger, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _store, store);
         VectorIndexLog.Opened(_logger, _directory, store.Count, store.Dimensions ?? 0);
@@ -406,6 +438,22 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     }
 
     /// <summary>An upsert waiting for the write gate: its records, its caller's token, and the outcome to report.</summary>
+    /// <summary>Whether a file of the index folder belongs to the index (not its lock file).</summary>
+    internal static bool IsIndexFile(string name) =>
+        name is VectorStore.CatalogFileName or VectorStore.CatalogFileName + "-wal" or VectorStore.CatalogFileName + "-shm" or VectorStore.VectorFileName;
+
+    private static VectorFolderLock? TryLockFolder(string directory)
+    {
+        try
+        {
+            return VectorFolderLock.Acquire(directory);
+        }
+        catch (DocPipelineStorageException)
+        {
+            return null;
+        }
+    }
+
     private sealed class PendingUpsert(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
     {
         public IReadOnlyList<VectorRecord> Records { get; } = records;

@@ -32,6 +32,10 @@ internal sealed class VectorCatalog : IDisposable
                 metadata TEXT NULL);
             CREATE INDEX vector_entries_document ON vector_entries (document_id);
             """,
+
+            // The CRC-32C of each slot's vector, written with its row; NULL for rows written before this step, until
+            // a deep verify computes it.
+            "ALTER TABLE vector_entries ADD COLUMN checksum INTEGER NULL;",
         ]);
 
     private readonly SqliteDatabase _database;
@@ -82,8 +86,9 @@ internal sealed class VectorCatalog : IDisposable
     /// <param name="dimensions">The dimensions to record (the first upsert), or <see langword="null"/> to leave them.</param>
     /// <param name="batch">The records.</param>
     /// <param name="slots">The slot of each record of <paramref name="batch"/>.</param>
+    /// <param name="checksums">The <see cref="VectorChecksum"/> of each record's vector.</param>
     /// <param name="cancellationToken">Cancels the commit while it is still queued.</param>
-    public Task UpsertAsync(int? dimensions, NormalizedVectorBatch batch, IReadOnlyList<int> slots, CancellationToken cancellationToken) =>
+    public Task UpsertAsync(int? dimensions, NormalizedVectorBatch batch, IReadOnlyList<int> slots, IReadOnlyList<uint> checksums, CancellationToken cancellationToken) =>
         _database.WriteAsync(
             session =>
             {
@@ -96,15 +101,17 @@ internal sealed class VectorCatalog : IDisposable
 
                 var command = session.Command(
                     """
-                    INSERT INTO vector_entries (chunk_id, document_id, version, slot, metadata) VALUES ($c, $d, $v, $s, $m)
+                    INSERT INTO vector_entries (chunk_id, document_id, version, slot, metadata, checksum) VALUES ($c, $d, $v, $s, $m, $x)
                     ON CONFLICT (chunk_id) DO UPDATE SET
-                        document_id = excluded.document_id, version = excluded.version, slot = excluded.slot, metadata = excluded.metadata;
+                        document_id = excluded.document_id, version = excluded.version, slot = excluded.slot, metadata = excluded.metadata,
+                        checksum = excluded.checksum;
                     """);
                 var chunk = command.Parameters.Add("$c", SqliteType.Text);
                 var document = command.Parameters.Add("$d", SqliteType.Text);
                 var version = command.Parameters.Add("$v", SqliteType.Integer);
                 var slot = command.Parameters.Add("$s", SqliteType.Integer);
                 var metadata = command.Parameters.Add("$m", SqliteType.Text);
+                var checksum = command.Parameters.Add("$x", SqliteType.Integer);
                 var serializeMetadata = new SameInstanceMemo<IReadOnlyDictionary<string, string>, string?>(VectorMetadataJson.Serialize);
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -114,10 +121,40 @@ internal sealed class VectorCatalog : IDisposable
                     version.Value = record.Version;
                     slot.Value = slots[i];
                     metadata.Value = (object?)serializeMetadata.Get(record.Metadata) ?? DBNull.Value;
+                    checksum.Value = (long)checksums[i];
                     command.ExecuteNonQuery();
                 }
             },
             cancellationToken);
+
+    /// <summary>Streams every entry's chunk id, slot and checksum (<see langword="null"/> for a row written before checksums).</summary>
+    public IAsyncEnumerable<(string ChunkId, int Slot, uint? Checksum)> StreamChecksumsAsync(CancellationToken cancellationToken) =>
+        DescribeErrorsAsync(_database.StreamAsync(
+            "SELECT chunk_id, slot, checksum FROM vector_entries;",
+            reader => (reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? (uint?)null : (uint)reader.GetInt64(2)),
+            cancellationToken: cancellationToken));
+
+    /// <summary>Records the checksums of rows that have none, as long as each row still points at the slot checked.</summary>
+    public Task SetMissingChecksumsAsync(IReadOnlyList<(string ChunkId, int Slot, uint Checksum)> checksums, CancellationToken cancellationToken) =>
+        _database.WriteAsync(
+            session =>
+            {
+                var command = session.Command("UPDATE vector_entries SET checksum = $x WHERE chunk_id = $c AND slot = $s AND checksum IS NULL;");
+                var chunk = command.Parameters.Add("$c", SqliteType.Text);
+                var slot = command.Parameters.Add("$s", SqliteType.Integer);
+                var checksum = command.Parameters.Add("$x", SqliteType.Integer);
+                foreach (var row in checksums)
+                {
+                    chunk.Value = row.ChunkId;
+                    slot.Value = row.Slot;
+                    checksum.Value = (long)row.Checksum;
+                    command.ExecuteNonQuery();
+                }
+            },
+            cancellationToken);
+
+    /// <summary>Runs SQLite's check of the catalog file (see <see cref="SqliteDatabase.CheckIntegrity"/>).</summary>
+    public string? CheckIntegrity(bool deep) => _database.CheckIntegrity(deep);
 
     /// <summary>Deletes entries by chunk id and returns the ones that existed.</summary>
     public Task<List<VectorSlotEntry>> DeleteChunksAsync(IEnumerable<string> chunkIds, CancellationToken cancellationToken) =>

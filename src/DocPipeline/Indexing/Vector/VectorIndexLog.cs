@@ -19,4 +19,7 @@ internal static partial class VectorIndexLog
 
     [LoggerMessage(4104, LogLevel.Warning, "Could not delete the vector file '{Path}' after the index was cleared; it will be overwritten by the next upsert.")]
     public static partial void StaleFileKept(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(4150, LogLevel.Information, "Recorded the checksums of {Count} vectors of the vector index '{Directory}' that were stored without one (written before checksums).")]
+    public static partial void ChecksumsAdded(ILogger logger, string directory, int count);
 }

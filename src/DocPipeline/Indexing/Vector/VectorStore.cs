@@ -175,7 +175,13 @@ internal sealed class VectorStore : IDisposable
                 file.Flush();
             }
 
-            await _catalog.UpsertAsync(first ? batch.Dimensions : null, batch, slots, cancellationToken).ConfigureAwait(false);
+            var checksums = new uint[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                checksums[i] = VectorChecksum.Of(batch.Vector(i));
+            }
+
+            await _catalog.UpsertAsync(first ? batch.Dimensions : null, batch, slots, checksums, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -289,6 +295,98 @@ internal sealed class VectorStore : IDisposable
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         return _catalog.ReadMetadataAsync(chunkId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks what the index holds: SQLite's check of the catalog, and that every live vector is still a finite unit
+    /// vector; <paramref name="deep"/> adds SQLite's full integrity check and compares each vector with the checksum
+    /// stored in its row. A row written before checksums existed gets its checksum here, when its vector is a unit
+    /// vector. The owner holds the write gate, so nothing changes meanwhile.
+    /// </summary>
+    /// <returns>Entries checked, checksums added, and the problems found (none when intact).</returns>
+    public async Task<(long Checked, long ChecksumsAdded, List<string> Problems)> CheckIntegrityAsync(bool deep, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        var problems = new List<string>();
+        if (_catalog.CheckIntegrity(deep) is { } catalogError)
+        {
+            problems.Add(catalogError);
+        }
+
+        if (_file is not { } file)
+        {
+            return (0, 0, problems);
+        }
+
+        long notUnit = 0;
+        long mismatched = 0;
+        long checkedCount = 0;
+        var examples = new List<string>();
+        var missing = new List<(string ChunkId, int Slot, uint Checksum)>();
+        void Damaged(string chunkId, int slot, string what)
+        {
+            if (examples.Count < 3)
+            {
+                examples.Add($"chunk '{chunkId}' (slot {slot}) {what}");
+            }
+        }
+
+        if (deep)
+        {
+            await foreach (var (chunkId, slot, stored) in _catalog.StreamChecksumsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (slot < 0 || slot >= file.Capacity)
+                {
+                    continue;
+                }
+
+                var vector = file.Slot(slot);
+                checkedCount++;
+                var unit = VectorChecksum.IsUnit(vector);
+                if (!unit)
+                {
+                    notUnit++;
+                    Damaged(chunkId, slot, "is not a unit vector");
+                }
+                else if (stored is null)
+                {
+                    missing.Add((chunkId, slot, VectorChecksum.Of(vector)));
+                }
+                else if (stored != VectorChecksum.Of(vector))
+                {
+                    mismatched++;
+                    Damaged(chunkId, slot, "does not match its checksum");
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                await _catalog.SetMissingChecksumsAsync(missing, cancellationToken).ConfigureAwait(false);
+                VectorIndexLog.ChecksumsAdded(_logger, _directory, missing.Count);
+            }
+        }
+        else
+        {
+            foreach (var entry in _entries.Values)
+            {
+                checkedCount++;
+                if (!VectorChecksum.IsUnit(file.Slot(entry.Slot)))
+                {
+                    notUnit++;
+                    Damaged(entry.ChunkId, entry.Slot, "is not a unit vector");
+                }
+            }
+        }
+
+        if (notUnit + mismatched > 0)
+        {
+            problems.Add(
+                $"The vector file '{_vectorPath}' is damaged: of {checkedCount} vectors, {notUnit} are not unit vectors" +
+                (deep ? $" and {mismatched} do not match their checksums" : string.Empty) +
+                $" (for example {string.Join(", ", examples)}). Restore the folder from a backup, or rebuild the vector index from the document registry.");
+        }
+
+        return (checkedCount, missing.Count, problems);
     }
 
     /// <summary>Copies the catalog (online backup) and the vector file into <paramref name="destinationDirectory"/>.</summary>
@@ -430,6 +528,17 @@ internal sealed class VectorStore : IDisposable
         for (var i = 0; i < sorted.Length; i++)
         {
             var entry = _slots[sorted[i].Id]!;
+
+            // A damaged vector (random bytes are far from unit length) scores high against every query: refuse to
+            // answer from it. Checking the hits only costs k dot products.
+            if (!VectorChecksum.IsUnit(_file!.Slot(entry.Slot)))
+            {
+                throw new DocPipelineStorageException(
+                    $"The vector file '{_vectorPath}' is damaged: the vector of chunk '{entry.ChunkId}' (slot {entry.Slot}) is not the unit vector " +
+                    "that was stored. Run 'docpipe manage --verify-consistency --deep' to see the extent, then restore the folder from a backup " +
+                    "or rebuild the vector index from the document registry.");
+            }
+
             hits[i] = new IndexHit(entry.ChunkId, entry.DocumentId, entry.Version, Math.Clamp(sorted[i].Score, -1d, 1d));
         }
 
