@@ -167,5 +167,7 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
         }
     }
 
-    private static bool HasFiles(string directory) => Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any();
+    /// <summary>Whether the index folder holds files, or a finished rebuild beside it will fill it when the index opens (a swap cut short by a crash).</summary>
+    private static bool HasFiles(string directory) =>
+        (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any()) || RebuildStaging.AnyFinishedBeside(directory);
 }

@@ -32,6 +32,15 @@ internal static class RebuildStaging
         return parent is not null && Directory.Exists(parent) && Directory.EnumerateDirectories(parent, Path.GetFileName(live) + Infix + "*").Any();
     }
 
+    /// <summary>Whether a finished staging folder (one whose swap the next open completes) lies beside <paramref name="liveDirectory"/>.</summary>
+    public static bool AnyFinishedBeside(string liveDirectory)
+    {
+        var live = Path.TrimEndingDirectorySeparator(Path.GetFullPath(liveDirectory));
+        var parent = Path.GetDirectoryName(live);
+        return parent is not null && Directory.Exists(parent) &&
+            Directory.EnumerateDirectories(parent, Path.GetFileName(live) + Infix + "*").Any(staging => File.Exists(Path.Combine(staging, SwapListName)));
+    }
+
     /// <summary>Marks <paramref name="staging"/> as finished: lists its index files (durably) so that a swap can start.</summary>
     /// <param name="staging">The staging folder; its index is closed.</param>
     /// <param name="isIndexFile">Whether a file name is part of the index (not a lock file).</param>

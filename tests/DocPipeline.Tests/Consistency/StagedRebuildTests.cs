@@ -101,6 +101,33 @@ public sealed class StagedRebuildTests : IDisposable
         Assert.NotEmpty(removed);
     }
 
+    [Fact]
+    public async Task Open_AFinishedRebuildBesideEmptiedIndexFolders_IsSwappedInNotRefusedAsMissing()
+    {
+        await using (var first = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            StageFinishedCopy("vectors", global::DocPipeline.Indexing.Vector.EmbeddedVectorIndex.IsIndexFile);
+            StageFinishedCopy("keyword", global::DocPipeline.Indexing.Keyword.LuceneIndexHandle.IsIndexFile);
+        }
+
+        // A swap that died after deleting the live files and before moving any staged file in.
+        foreach (var folder in new[] { "data/vectors", "data/keyword" })
+        {
+            foreach (var file in Directory.EnumerateFiles(_directory.File(folder)))
+            {
+                File.Delete(file);
+            }
+        }
+
+        await using var pipeline = new TestPipeline(_directory);
+        var hits = await pipeline.Pipeline.SearchAsync("lighthouse", new global::DocPipeline.Search.SearchOptions());
+        var report = await pipeline.Get<IIndexMaintenance>().VerifyAsync(new VerifyOptions { Deep = true });
+
+        Assert.NotEmpty(hits);
+        Assert.True(report.IsConsistent, string.Join("; ", report.Stores.Values.Select(s => s.Error).Concat(report.Indexes.Values.Select(i => $"{i.Name} {i.Discrepancies}"))));
+        Assert.Empty(StagingFolders());
+    }
+
     private static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
