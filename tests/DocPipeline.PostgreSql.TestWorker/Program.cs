@@ -10,10 +10,25 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 // Usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job>
+//        DocPipeline.PostgreSql.TestWorker burn <seconds>
 // One worker process of a deployment that shares a PostgreSQL queue: the real ingestion handler, the job store,
 // fingerprints, registry and keyword index in PostgreSQL, the hashing embedder and an in-memory vector index (nothing
-// shared exists for vectors here). Short leases (5 s), so a killed worker's jobs are taken over within seconds.
+// shared exists for vectors here). Short leases (2 s, renewed every 0.5 s), so a killed worker's jobs are taken over
+// within seconds and, on a loaded machine, a starved worker loses leases while it works.
 // Prints "ready" once every table exists, runs the queue until a line "stop" (or the end of stdin), then "stopped".
+// "burn" keeps one core busy for at most <seconds> (CPU pressure beside the workers), or until killed.
+if (args is ["burn", var seconds])
+{
+    var until = Environment.TickCount64 + (long.Parse(seconds, CultureInfo.InvariantCulture) * 1000);
+    var spins = 0L;
+    while (Environment.TickCount64 < until)
+    {
+        spins++;
+    }
+
+    return spins > 0 ? 0 : 1;
+}
+
 if (args.Length != 4)
 {
     Console.Error.WriteLine("usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job>");
@@ -32,8 +47,8 @@ services.AddDocPipeline(options =>
         options.DataDirectory = args[2];
         options.Queue.MaxConcurrent = 4;
         options.Queue.BatchSize = 4;
-        options.Queue.LeaseDuration = TimeSpan.FromSeconds(5);
-        options.Queue.HeartbeatInterval = TimeSpan.FromSeconds(1);
+        options.Queue.LeaseDuration = TimeSpan.FromSeconds(2);
+        options.Queue.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
         options.Queue.PollInterval = TimeSpan.FromMilliseconds(200);
         options.Queue.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
         options.Queue.RetryMaxDelay = TimeSpan.FromSeconds(1);

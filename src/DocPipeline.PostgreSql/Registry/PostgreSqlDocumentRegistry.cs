@@ -12,7 +12,7 @@ namespace DocPipeline.PostgreSql.Registry;
 /// queried, and recording an index version is one atomic merge, whichever worker does it.</para>
 /// <para>Ids and hashes are <c>COLLATE "C"</c>: listings page and sort by ordinal order, as in every other store.</para>
 /// </remarks>
-internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
+internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IDocumentFenceStore
 {
     /// <summary>The tables of the registry. Never edit a shipped step; append one.</summary>
     internal static readonly PostgreSqlSchema Schema = new("registry", "document registry",
@@ -71,6 +71,14 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
             value text NOT NULL
         );
         """,
+
+        // Which job attempt (lease token) owns each document: fenced writes under another token are refused (WriteFence).
+        """
+        CREATE TABLE {schema}.document_fences (
+            document_id text COLLATE "C" PRIMARY KEY,
+            lease_token text NOT NULL
+        );
+        """,
     ]);
 
     private const string DocumentColumns =
@@ -105,6 +113,8 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
         ORDER BY e.text_hash
         ON CONFLICT (model, text_hash) DO UPDATE SET vector = excluded.vector;
         """;
+
+    private const string FenceOwnerSql = "SELECT f.lease_token FROM {schema}.document_fences AS f WHERE f.document_id = @id FOR SHARE;";
 
     private readonly PostgreSqlDatabase _database;
     private readonly TimeProvider _time;
@@ -194,7 +204,7 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
         var now = _time.GetUtcNow();
         var chunks = version.Chunks;
         var embeddings = version.NewEmbeddings.OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
-        return _database.WriteAsync(Schema, async (connection, token) =>
+        return WriteDocumentAsync(async (connection, token) =>
         {
             // Only the first statement returns a row: the committed version of a document that exists already.
             var committed = await _database.QueryAsync(
@@ -242,8 +252,7 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
         var now = _time.GetUtcNow();
 
         // A merge in one statement: workers recording different indexes of one document never overwrite each other.
-        return _database.ExecuteAsync(
-            Schema,
+        return ExecuteDocumentAsync(
             "UPDATE {schema}.documents AS d SET index_versions = d.index_versions || @patch, updated_at = @now WHERE d.id = @id;",
             p => p.Jsonb("patch", patch).Time("now", now).Text("id", documentId),
             cancellationToken);
@@ -253,8 +262,9 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
     {
         ArgumentNullException.ThrowIfNull(documentId);
         var now = _time.GetUtcNow();
-        var committed = await _database.WriteQueryAsync(
-                Schema,
+        var committed = await WriteDocumentAsync(
+            (connection, token) => _database.QueryAsync(
+                connection,
                 """
                 WITH committed AS (
                     UPDATE {schema}.documents AS d SET
@@ -272,7 +282,8 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
                 """,
                 p => p.Integer("indexed", (int)DocumentStatus.Indexed).Time("now", now).Text("id", documentId).Integer("version", version),
                 r => r.GetInt64(0),
-                cancellationToken).ConfigureAwait(false);
+                token),
+            cancellationToken).ConfigureAwait(false);
         return committed[0] > 0;
     }
 
@@ -281,8 +292,7 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(error);
         var now = _time.GetUtcNow();
-        return _database.ExecuteAsync(
-            Schema,
+        return ExecuteDocumentAsync(
             "UPDATE {schema}.documents AS d SET status = @failed, last_error = @error, updated_at = @now WHERE d.id = @id;",
             p => p.Integer("failed", (int)DocumentStatus.Failed).Text("error", error).Time("now", now).Text("id", documentId),
             cancellationToken);
@@ -292,8 +302,7 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
     {
         ArgumentNullException.ThrowIfNull(documentId);
         var now = _time.GetUtcNow();
-        return await _database.ExecuteAsync(
-            Schema,
+        return await ExecuteDocumentAsync(
             "UPDATE {schema}.documents AS d SET status = @removing, updated_at = @now WHERE d.id = @id;",
             p => p.Integer("removing", (int)DocumentStatus.Removing).Time("now", now).Text("id", documentId),
             cancellationToken).ConfigureAwait(false) > 0;
@@ -302,15 +311,70 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
     public async Task<bool> RemoveAsync(string documentId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentId);
-        return await _database.ExecuteAsync(
-            Schema,
+        return await ExecuteDocumentAsync(
             """
-            WITH removed AS (DELETE FROM {schema}.chunks AS c WHERE c.document_id = @id)
+            WITH removed AS (DELETE FROM {schema}.chunks AS c WHERE c.document_id = @id),
+                unfenced AS (DELETE FROM {schema}.document_fences AS f WHERE f.document_id = @id)
             DELETE FROM {schema}.documents AS d WHERE d.id = @id;
             """,
             p => p.Text("id", documentId),
             cancellationToken).ConfigureAwait(false) > 0;
     }
+
+    public Task TakeFenceAsync(string documentId, string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentNullException.ThrowIfNull(token);
+
+        // Waits for the fenced writes in flight (they hold the row FOR SHARE): each is committed before the take, so the
+        // new owner reads it, or reads the new token after it and is refused.
+        return _database.ExecuteAsync(
+            Schema,
+            "INSERT INTO {schema}.document_fences AS f (document_id, lease_token) VALUES (@id, @token) " +
+            "ON CONFLICT (document_id) DO UPDATE SET lease_token = excluded.lease_token;",
+            p => p.Text("id", documentId).Text("token", token),
+            cancellationToken);
+    }
+
+    public async Task<bool> HoldsFenceAsync(string documentId, string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentNullException.ThrowIfNull(token);
+        var owner = await _database.QueryAsync(
+            Schema, FenceOwnerSql.Replace(" FOR SHARE", string.Empty, StringComparison.Ordinal), p => p.Text("id", documentId), r => r.GetString(0), cancellationToken)
+            .ConfigureAwait(false);
+        return owner.Count > 0 && string.Equals(owner[0], token, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs a document write in one transaction; under a <see cref="WriteFence"/> (read now, on the caller's flow) the
+    /// transaction first locks the document's fence row (<c>FOR SHARE</c>, so a take waits for it) and is refused unless
+    /// the fence's token still owns the document.
+    /// </summary>
+    private Task<T> WriteDocumentAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (WriteFence.Current is not { } fence)
+        {
+            return _database.WriteAsync(Schema, work, cancellationToken);
+        }
+
+        return _database.WriteAsync(
+            Schema,
+            async (connection, token) =>
+            {
+                var owner = await _database.QueryAsync(connection, FenceOwnerSql, p => p.Text("id", fence.DocumentId), r => r.GetString(0), token).ConfigureAwait(false);
+                if (owner.Count == 0 || !string.Equals(owner[0], fence.Token, StringComparison.Ordinal))
+                {
+                    throw fence.Refused();
+                }
+
+                return await work(connection, token).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    private Task<int> ExecuteDocumentAsync(string template, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken) =>
+        WriteDocumentAsync((connection, token) => _database.ExecuteAsync(connection, template, bind, token), cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, ReadOnlyMemory<float>>> GetEmbeddingsAsync(string model, IReadOnlyCollection<string> textHashes, CancellationToken cancellationToken = default)
     {
@@ -382,8 +446,7 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry
 
         // Sorted, so runs marking overlapping documents lock the rows in the same order.
         var ids = documentIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        return _database.ExecuteAsync(
-            Schema,
+        return ExecuteDocumentAsync(
             """
             UPDATE {schema}.documents AS d SET last_seen_run = GREATEST(d.last_seen_run, @generation)
             FROM (SELECT x.id FROM {schema}.documents AS x WHERE x.id = ANY(@ids) ORDER BY x.id) AS m

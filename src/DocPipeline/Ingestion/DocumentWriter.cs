@@ -14,6 +14,14 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
     private readonly string[] _indexNames = [vectorIndex.Name, keywordIndex.Name];
 
     /// <summary>
+    /// A writer for one job attempt: every registry and index write it makes is fenced by the attempt's lease
+    /// (<paramref name="registry"/>), so a worker that lost its lease leaves nothing behind.
+    /// </summary>
+    /// <param name="registry">The registry as the attempt sees it, after it took the document.</param>
+    public DocumentWriter WithFence(FencedDocumentRegistry registry) =>
+        new(registry, new FencedVectorIndex(vectorIndex, registry), new FencedKeywordIndex(keywordIndex, registry), embeddings);
+
+    /// <summary>
     /// Stores <paramref name="content"/> as the next version of its document. Only chunk texts missing from the
     /// embedding cache are embedded; chunks carried over unchanged keep their revision, so their index entries are
     /// not rewritten.

@@ -31,6 +31,20 @@ internal sealed class IngestionJobHandler(
     public async Task<string?> HandleAsync(JobContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context is not IWriteFenceSource source)
+        {
+            return await RunAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Every registry and index write of the attempt is fenced by its lease (DESIGN.md): take the document before
+        // reading it, so that whatever a worker that lost this job wrote earlier is seen here, and nothing it writes later lands.
+        var fenced = await FencedDocumentRegistry.TakeAsync(registry, source.Fence, cancellationToken).ConfigureAwait(false);
+        return await new IngestionJobHandler(fenced, writer.WithFence(fenced), extractors, chunker, fingerprints, runs, time)
+            .RunAsync(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> RunAsync(JobContext context, CancellationToken cancellationToken)
+    {
         var job = context.Job;
         try
         {

@@ -313,7 +313,7 @@ internal sealed class DocumentQueue : IDocumentQueue
         string? result;
         try
         {
-            result = await _handler.HandleAsync(new QueueJobContext(_store, job, ReleaseSlot), job.Token).ConfigureAwait(false);
+            result = await _handler.HandleAsync(new QueueJobContext(_store, job, ReleaseSlot, _leaseDuration), job.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (job.Token.IsCancellationRequested)
         {

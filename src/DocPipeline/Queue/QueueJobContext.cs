@@ -1,11 +1,14 @@
 using DocPipeline.Jobs;
+using DocPipeline.Registry;
 
 namespace DocPipeline.Queue;
 
 /// <summary>The <see cref="JobContext"/> a queue hands to its handler; progress and checkpoints go to the store under the job's lease.</summary>
-internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<RunningJob, long> releaseSlot) : JobContext, IJobSlotRelease
+internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<RunningJob, long> releaseSlot, TimeSpan leaseDuration)
+    : JobContext, IJobSlotRelease, IWriteFenceSource
 {
     private string? _checkpoint = job.Lease.Job.Checkpoint;
+    private WriteFence? _fence;
 
     public override JobRecord Job => job.Lease.Job;
 
@@ -20,6 +23,8 @@ internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<Ru
         }
     }
 
+    public WriteFence Fence => _fence ??= new WriteFence(job.Lease.Job.DocumentId, job.Lease.Token, ConfirmLeaseAsync, () => job.LeaseLost);
+
     public void ReleaseProcessingSlot(long heldBytes) => releaseSlot(job, heldBytes);
 
     public override async Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default)
@@ -33,5 +38,17 @@ internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<Ru
         }
 
         Volatile.Write(ref _checkpoint, checkpoint);
+    }
+
+    /// <summary>Renews the lease (as the heartbeat does) and says whether it is still held.</summary>
+    private async Task<bool> ConfirmLeaseAsync(CancellationToken cancellationToken)
+    {
+        var renewal = await store.RenewLeaseAsync(job.Lease, leaseDuration, cancellationToken).ConfigureAwait(false);
+        if (!renewal.Renewed)
+        {
+            job.MarkLeaseLost();
+        }
+
+        return renewal.Renewed;
     }
 }

@@ -4,12 +4,13 @@ using System.Text.RegularExpressions;
 namespace DocPipeline.Registry;
 
 /// <summary>A volatile registry for tests, chosen explicitly with <c>UseInMemoryDocumentRegistry()</c>. Same semantics as the SQLite one.</summary>
-internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentRegistry
+internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentRegistry, IDocumentFenceStore
 {
     private readonly Lock _lock = new();
     private readonly SortedDictionary<string, Entry> _documents = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Model, string Hash), float[]> _embeddings = [];
     private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _fences = new(StringComparer.Ordinal);
     private long _generation;
 
     public Task<DocumentRecord?> GetAsync(string documentId, CancellationToken cancellationToken = default)
@@ -70,6 +71,7 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
         var now = time.GetUtcNow();
         lock (_lock)
         {
+            CheckFence();
             if (!_documents.TryGetValue(version.DocumentId, out var entry))
             {
                 entry = new Entry(new DocumentRecord { Id = version.DocumentId, Source = version.Source, CreatedAt = now });
@@ -114,6 +116,7 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
         ArgumentNullException.ThrowIfNull(indexNames);
         lock (_lock)
         {
+            CheckFence();
             if (_documents.TryGetValue(documentId, out var entry))
             {
                 var versions = new Dictionary<string, int>(entry.Record.IndexVersions, StringComparer.Ordinal);
@@ -134,6 +137,7 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
         ArgumentNullException.ThrowIfNull(documentId);
         lock (_lock)
         {
+            CheckFence();
             if (!_documents.TryGetValue(documentId, out var entry) || entry.Record.PendingVersion != version || entry.Staged is not { } staged)
             {
                 return Task.FromResult(false);
@@ -181,6 +185,8 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
         ArgumentNullException.ThrowIfNull(documentId);
         lock (_lock)
         {
+            CheckFence();
+            _fences.Remove(documentId);
             return Task.FromResult(_documents.Remove(documentId));
         }
     }
@@ -329,6 +335,36 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
         }
     }
 
+    public Task TakeFenceAsync(string documentId, string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentNullException.ThrowIfNull(token);
+        lock (_lock)
+        {
+            _fences[documentId] = token;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> HoldsFenceAsync(string documentId, string token, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_fences.TryGetValue(documentId, out var owner) && string.Equals(owner, token, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Under the lock: refuses a write made under a <see cref="WriteFence"/> whose token no longer owns its document.</summary>
+    private void CheckFence()
+    {
+        if (WriteFence.Current is { } fence &&
+            !(_fences.TryGetValue(fence.DocumentId, out var owner) && string.Equals(owner, fence.Token, StringComparison.Ordinal)))
+        {
+            throw fence.Refused();
+        }
+    }
+
     private static Regex GlobToRegex(string glob) =>
         new("^" + Regex.Escape(glob).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);
 
@@ -336,6 +372,7 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
     {
         lock (_lock)
         {
+            CheckFence();
             if (!_documents.TryGetValue(documentId, out var entry))
             {
                 return false;

@@ -12,7 +12,7 @@ namespace DocPipeline.Registry;
 /// commit drops the old rows, so search can always resolve the chunks either index returns. Embeddings are stored
 /// once per (model, chunk text hash), shared by every chunk and version with that text.
 /// </remarks>
-internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommitRegistry, ISeenMarkingRegistry
+internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommitRegistry, ISeenMarkingRegistry, IDocumentFenceStore
 {
     internal static readonly SqliteSchema Schema = new("registry",
     [
@@ -110,6 +110,11 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         """
         DROP INDEX chunks_text_hash;
         CREATE INDEX chunks_text_hash_prefix ON chunks (substr(text_hash, 1, 8));
+        """,
+
+        // Which job attempt (lease token) owns each document: fenced writes under another token are refused (WriteFence).
+        """
+        CREATE TABLE document_fences (document_id TEXT PRIMARY KEY, lease_token TEXT NOT NULL) WITHOUT ROWID;
         """,
     ])
     {
@@ -253,7 +258,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         var serializeMetadata = new SameInstanceMemo<IReadOnlyDictionary<string, string>, string>(MetadataJson.Serialize);
         var chunkMetadata = version.Chunks.Select(c => serializeMetadata.Get(c.Metadata)).ToArray();
         var embeddings = version.NewEmbeddings.Select(p => (p.Key, EmbeddingBlob.ToBytes(p.Value))).ToArray();
-        return _database.WriteAsync(session =>
+        return WriteDocumentAsync(session =>
         {
             var committed = session.Scalar("SELECT version FROM documents WHERE id = $id;", ("$id", version.DocumentId));
             if (committed is long current && version.Version <= current)
@@ -351,14 +356,14 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(indexNames);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return _database.WriteAsync(session => SetIndexVersions(session, documentId, indexNames, version, now), cancellationToken);
+        return WriteDocumentAsync(session => SetIndexVersions(session, documentId, indexNames, version, now), cancellationToken);
     }
 
     public Task<bool> CommitAsync(string documentId, int version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentId);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return _database.WriteAsync(session => Commit(session, documentId, version, now), cancellationToken);
+        return WriteDocumentAsync(session => Commit(session, documentId, version, now), cancellationToken);
     }
 
     public Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken)
@@ -366,7 +371,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(indexNames);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return _database.WriteAsync(
+        return WriteDocumentAsync(
             session =>
             {
                 // Commit first: it checks that the version is still the staged one; the rest shares its transaction.
@@ -440,7 +445,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(error);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return _database.WriteAsync(session => session.Execute(
+        return WriteDocumentAsync(session => session.Execute(
             "UPDATE documents SET status = $failed, last_error = $e, updated_at = $now WHERE id = $id;",
             ("$failed", (int)DocumentStatus.Failed),
             ("$e", error),
@@ -452,7 +457,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
     {
         ArgumentNullException.ThrowIfNull(documentId);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return _database.WriteAsync(session => session.Execute(
+        return WriteDocumentAsync(session => session.Execute(
             "UPDATE documents SET status = $removing, updated_at = $now WHERE id = $id;",
             ("$removing", (int)DocumentStatus.Removing),
             ("$now", now),
@@ -462,12 +467,62 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
     public Task<bool> RemoveAsync(string documentId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentId);
-        return _database.WriteAsync(session =>
+        return WriteDocumentAsync(session =>
         {
             session.Execute("DELETE FROM chunks WHERE document_id = $id;", ("$id", documentId));
+            session.Execute("DELETE FROM document_fences WHERE document_id = $id;", ("$id", documentId));
             return session.Execute("DELETE FROM documents WHERE id = $id;", ("$id", documentId)) > 0;
         }, cancellationToken);
     }
+
+    public Task TakeFenceAsync(string documentId, string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentNullException.ThrowIfNull(token);
+
+        // One writer (BEGIN IMMEDIATE across processes): every fenced write of the previous owner is either committed
+        // before this, so the new owner reads it, or runs after it and is refused.
+        return _database.WriteAsync(session => session.Execute(
+            "INSERT INTO document_fences (document_id, lease_token) VALUES ($id, $t) ON CONFLICT (document_id) DO UPDATE SET lease_token = excluded.lease_token;",
+            ("$id", documentId),
+            ("$t", token)), cancellationToken);
+    }
+
+    public Task<bool> HoldsFenceAsync(string documentId, string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentNullException.ThrowIfNull(token);
+        return _database.ReadAsync(session => HoldsFence(session, documentId, token), cancellationToken);
+    }
+
+    private static bool HoldsFence(SqliteSession session, string documentId, string token) =>
+        session.Scalar("SELECT lease_token FROM document_fences WHERE document_id = $id;", ("$id", documentId)) is string owner &&
+        string.Equals(owner, token, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Runs a document write; under a <see cref="WriteFence"/> (read now, on the caller's flow) the write first checks,
+    /// in its own transaction, that the fence's token still owns the document, and is refused otherwise.
+    /// </summary>
+    private Task<T> WriteDocumentAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    {
+        if (WriteFence.Current is not { } fence)
+        {
+            return _database.WriteAsync(work, cancellationToken);
+        }
+
+        return _database.WriteAsync(
+            session => HoldsFence(session, fence.DocumentId, fence.Token) ? work(session) : throw fence.Refused(),
+            cancellationToken);
+    }
+
+    private Task WriteDocumentAsync(Action<SqliteSession> work, CancellationToken cancellationToken) =>
+        WriteDocumentAsync(
+            session =>
+            {
+                work(session);
+                return true;
+            },
+            cancellationToken);
 
     public Task<IReadOnlyDictionary<string, ReadOnlyMemory<float>>> GetEmbeddingsAsync(string model, IReadOnlyCollection<string> textHashes, CancellationToken cancellationToken = default)
     {
@@ -547,7 +602,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         }
 
         var json = System.Text.Json.JsonSerializer.Serialize(documentIds);
-        return _database.WriteAsync(session => session.Execute(
+        return WriteDocumentAsync(session => session.Execute(
             "UPDATE documents SET last_seen_run = MAX(last_seen_run, $g) WHERE id IN (SELECT value FROM json_each($ids));",
             ("$g", generation),
             ("$ids", json)), cancellationToken);
@@ -562,7 +617,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         }
 
         var json = System.Text.Json.JsonSerializer.Serialize(documentIds);
-        return _database.WriteAsync<IReadOnlySet<string>>(session =>
+        return WriteDocumentAsync<IReadOnlySet<string>>(session =>
         {
             // The same update as MarkSeenAsync; RETURNING hands back the rows it touched, so knowing which documents exist costs no read.
             var command = session.Command("UPDATE documents SET last_seen_run = MAX(last_seen_run, $g) WHERE id IN (SELECT value FROM json_each($ids)) RETURNING id, version;");

@@ -13,12 +13,15 @@ namespace DocPipeline.PostgreSql.Tests.MultiWorker;
 
 /// <summary>
 /// Several worker processes on one PostgreSQL queue, as a deployment on several machines runs them: they share the job
-/// store, fingerprints, registry and keyword index; one is killed with SIGKILL half-way.
+/// store, fingerprints, registry and keyword index; one is killed with SIGKILL half-way. Two busy processes beside them
+/// load the machine and the leases are short (2 s), so starved workers lose leases while they work: every write they
+/// make after that must be refused (DESIGN.md, "A lease fences every write").
 /// </summary>
 public sealed class MultiWorkerProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int DocumentCount = 2000;
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(5); // as the worker configures it
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(2); // as the worker configures it
+    private static readonly TimeSpan PressureBound = TimeSpan.FromMinutes(10); // the busy processes stop by themselves after this
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
     private readonly PostgreSqlTestSchema _schema = new();
     private readonly TestDirectory _directory = new();
@@ -38,9 +41,10 @@ public sealed class MultiWorkerProcessTests(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
-    public async Task ThreeWorkerProcesses_OneKilledMidRun_EveryDocumentIndexedOnceAndNoJobLost()
+    public async Task ThreeWorkerProcesses_OneKilledMidRunUnderCpuPressure_EveryDocumentIndexedOnceAndNoJobLost()
     {
         var sources = Enumerable.Range(0, DocumentCount).Select(i => _directory.Write($"docs/note-{i:D4}.txt", NoteText(i))).ToList();
+        var busy = new[] { WorkerProcess.StartBusy(PressureBound), WorkerProcess.StartBusy(PressureBound) };
         var workers = new[]
         {
             StartWorker("worker-a", TimeSpan.Zero),
@@ -63,7 +67,8 @@ public sealed class MultiWorkerProcessTests(ITestOutputHelper output) : IAsyncLi
             // The jobs an ingestion run creates for new files: one Add job per document.
             foreach (var batch in sources.Chunk(250))
             {
-                await jobs.CreateAsync(batch.Select(s => new JobRequest { DocumentId = DocumentIds.FromSource(s), Source = s, Type = JobType.Add }).ToList());
+                // Attempts to spare: under this pressure a job may lose its lease more than once.
+                await jobs.CreateAsync(batch.Select(s => new JobRequest { DocumentId = DocumentIds.FromSource(s), Source = s, Type = JobType.Add, MaxAttempts = 20 }).ToList());
             }
 
             // Kill the victim once the run is well under way and it holds jobs.
@@ -92,13 +97,16 @@ public sealed class MultiWorkerProcessTests(ITestOutputHelper output) : IAsyncLi
             });
             await workers[0].StopAsync();
             await workers[1].StopAsync();
+            var leasesLost = workers.Sum(w => w.LeasesLost);
 
             output.WriteLine($"killed worker held {orphans.Count} jobs; taken over after {string.Join(", ", takenOverAfter.Values.Order().Select(t => $"{t.TotalSeconds:0.0} s"))} (lease {LeaseDuration.TotalSeconds} s)");
+            output.WriteLine($"leases lost by running workers under CPU pressure: {leasesLost}; jobs run more than once: {(await jobs.ListAsync(new JobQuery { Status = JobStatus.Completed, Limit = DocumentCount })).Count(j => j.Attempts > 1)}");
             Assert.Equal(new JobStatusCounts(0, 0, DocumentCount, 0, 0), await jobs.GetCountsAsync());
             foreach (var id in orphans)
             {
                 var job = await jobs.GetAsync(id);
-                Assert.Equal((JobStatus.Completed, 2), (job!.Status, job.Attempts));
+                Assert.Equal(JobStatus.Completed, job!.Status);
+                Assert.True(job.Attempts >= 2, $"job {id} ran {job.Attempts} times");
                 Assert.DoesNotContain(victim.OwnerPart, job.LeaseOwner, StringComparison.Ordinal);
             }
 
@@ -108,6 +116,11 @@ public sealed class MultiWorkerProcessTests(ITestOutputHelper output) : IAsyncLi
         }
         finally
         {
+            foreach (var process in busy)
+            {
+                process.Dispose();
+            }
+
             foreach (var worker in workers)
             {
                 output.WriteLine(worker.Errors);
@@ -151,9 +164,10 @@ public sealed class MultiWorkerProcessTests(ITestOutputHelper output) : IAsyncLi
         Assert.Equal(DocumentCount, documents.Count);
         foreach (var document in documents.Values)
         {
-            // A job cut off after staging but before its checkpoint stages again, as version 2: the version may differ, the content may not.
+            // A job cut off after staging (killed, or its lease lost) stages again, as the next version: the version may
+            // differ, the content may not, and no staged version is left behind.
             Assert.Equal((DocumentStatus.Indexed, null), (document.Status, document.PendingVersion));
-            Assert.InRange(document.Version, 1, 3);
+            Assert.True(document.Version >= 1);
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(document.Source))), document.ContentHash);
         }
 

@@ -44,7 +44,25 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>Gets the text that lease owners of this process contain (<c>machine/pid/…</c>).</summary>
     public string OwnerPart => string.Create(CultureInfo.InvariantCulture, $"/{_process.Id}/");
 
-    public static WorkerProcess Start(string connectionString, string schema, string dataDirectory, TimeSpan extraPerJob)
+    /// <summary>Gets how many times the worker logged that it lost a lease while running a job.</summary>
+    public int LeasesLost
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString().Split('\n').Count(l => l.Contains("Lost the lease", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    public static WorkerProcess Start(string connectionString, string schema, string dataDirectory, TimeSpan extraPerJob) =>
+        Run(connectionString, schema, dataDirectory, ((int)extraPerJob.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Starts a process that keeps one core busy for at most <paramref name="bound"/> (disposing it kills it earlier).</summary>
+    public static WorkerProcess StartBusy(TimeSpan bound) => Run("burn", ((int)bound.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+
+    private static WorkerProcess Run(params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -54,10 +72,11 @@ internal sealed class WorkerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DocPipeline.PostgreSql.TestWorker.dll"));
-        start.ArgumentList.Add(connectionString);
-        start.ArgumentList.Add(schema);
-        start.ArgumentList.Add(dataDirectory);
-        start.ArgumentList.Add(((int)extraPerJob.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         return new WorkerProcess(Process.Start(start)!);
     }
 
