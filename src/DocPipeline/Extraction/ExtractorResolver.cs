@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using DocPipeline.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Extraction;
 
@@ -15,8 +17,22 @@ internal sealed class ExtractorResolver
     /// <summary>Initializes a new instance of the <see cref="ExtractorResolver"/> class.</summary>
     /// <param name="extractors">The registered extractors, in registration order.</param>
     public ExtractorResolver(IEnumerable<IDocumentExtractor> extractors)
+        : this(extractors, limits: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ExtractorResolver"/> class that passes the limits of one document to every extractor.</summary>
+    /// <param name="extractors">The registered extractors, in registration order.</param>
+    /// <param name="options">The options; <see cref="DocPipelineOptions.Limits"/> is read once.</param>
+    public ExtractorResolver(IEnumerable<IDocumentExtractor> extractors, IOptions<DocPipelineOptions> options)
+        : this(extractors, (options ?? throw new ArgumentNullException(nameof(options))).Value.Limits)
+    {
+    }
+
+    private ExtractorResolver(IEnumerable<IDocumentExtractor> extractors, DocumentLimitsOptions? limits)
     {
         ArgumentNullException.ThrowIfNull(extractors);
+        (long?, long?) passed = limits is null ? default : (limits.MaxExtractedTextBytes, limits.MaxDecompressedBytes);
         foreach (var extractor in extractors)
         {
             var mediaTypes = extractor.MediaTypes.Where(static m => !string.IsNullOrWhiteSpace(m)).Select(static m => m.Trim()).ToList();
@@ -26,12 +42,12 @@ internal sealed class ExtractorResolver
                 var mediaType = KnownMediaTypes.TryGetForExtension(normalized, out var known) && mediaTypes.Contains(known, StringComparer.OrdinalIgnoreCase)
                     ? known
                     : mediaTypes.FirstOrDefault() ?? KnownMediaTypes.Unknown;
-                _byExtension[normalized] = new ExtractorMatch(extractor, mediaType);
+                _byExtension[normalized] = new ExtractorMatch(extractor, mediaType) { Limits = passed };
             }
 
             foreach (var mediaType in mediaTypes)
             {
-                _byMediaType[mediaType] = new ExtractorMatch(extractor, mediaType);
+                _byMediaType[mediaType] = new ExtractorMatch(extractor, mediaType) { Limits = passed };
             }
         }
     }

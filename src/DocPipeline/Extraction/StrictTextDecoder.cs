@@ -39,7 +39,17 @@ internal static class StrictTextDecoder
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The text, with <c>\n</c> line endings and no trailing whitespace; empty for empty content.</returns>
     /// <exception cref="DocumentExtractionException">The content is binary data or is not valid in its encoding.</exception>
-    public static async Task<string> ReadToEndAsync(Stream content, long? lengthHint, CancellationToken cancellationToken)
+    public static Task<string> ReadToEndAsync(Stream content, long? lengthHint, CancellationToken cancellationToken) =>
+        ReadToEndAsync(content, lengthHint, maxTextBytes: null, cancellationToken);
+
+    /// <summary>Reads all of <paramref name="content"/> as text, stopping as soon as it holds more than <paramref name="maxTextBytes"/>.</summary>
+    /// <param name="content">The content, read once from its current position.</param>
+    /// <param name="lengthHint">The content length in bytes, when known, to size the result once.</param>
+    /// <param name="maxTextBytes">The most text, in UTF-8 bytes, to accept (<see cref="ExtractionContext.MaxTextBytes"/>), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The text, with <c>\n</c> line endings and no trailing whitespace; empty for empty content.</returns>
+    /// <exception cref="DocumentExtractionException">The content is binary data, is not valid in its encoding, or is larger than the limit.</exception>
+    public static async Task<string> ReadToEndAsync(Stream content, long? lengthHint, long? maxTextBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var bytes = ArrayPool<byte>.Shared.Rent(BlockSize);
@@ -54,7 +64,7 @@ internal static class StrictTextDecoder
 
             var (encoding, bomLength) = DetectEncoding(bytes.AsSpan(0, count));
             var text = new StringBuilder((int)Math.Clamp(lengthHint ?? count, 16, InitialCapacityLimit));
-            var reader = new BlockReader(content, bytes, chars, count, bomLength, text);
+            var reader = new BlockReader(content, bytes, chars, count, bomLength, text, maxTextBytes);
             if (encoding is null)
             {
                 RejectBinary<byte>(bytes.AsSpan(0, count));
@@ -159,7 +169,7 @@ internal static class StrictTextDecoder
     };
 
     /// <summary>The state of one decoding pass: the buffers, how far the content has been read, and the text so far.</summary>
-    private sealed class BlockReader(Stream content, byte[] bytes, char[] chars, int count, int start, StringBuilder text)
+    private sealed class BlockReader(Stream content, byte[] bytes, char[] chars, int count, int start, StringBuilder text, long? maxTextBytes)
     {
         private int _count = count;
         private int _start = start;
@@ -236,6 +246,12 @@ internal static class StrictTextDecoder
 
         private void Append(int written)
         {
+            // Every UTF-16 code unit takes at least one UTF-8 byte: more characters than the limit is more bytes too.
+            if (text.Length + written > maxTextBytes)
+            {
+                throw DocumentLimitFault.TextTooLarge(maxTextBytes.Value);
+            }
+
             if (text.Length + written > MaxTextLength)
             {
                 throw new DocumentExtractionException(string.Create(

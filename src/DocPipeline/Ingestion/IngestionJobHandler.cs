@@ -1,10 +1,13 @@
+using System.Text;
 using System.Text.Json;
 using DocPipeline.Chunking;
+using DocPipeline.Configuration;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
 using DocPipeline.Queue;
 using DocPipeline.Registry;
+using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Ingestion;
 
@@ -25,8 +28,12 @@ internal sealed class IngestionJobHandler(
     IChunker chunker,
     IFingerprintStore fingerprints,
     IngestionRunRegistry runs,
+    IOptions<DocPipelineOptions> options,
     TimeProvider time) : IJobHandler
 {
+    private readonly long _maxTextBytes = options.Value.Limits.MaxExtractedTextBytes;
+    private readonly int _maxChunks = options.Value.Limits.MaxChunksPerDocument;
+
     public async Task<string?> HandleAsync(JobContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -90,7 +97,7 @@ internal sealed class IngestionJobHandler(
         JobRecord job, IngestionPayload payload, StagedDocument staged, SourceFingerprint fingerprint, DocumentRecord? previous, CancellationToken cancellationToken)
     {
         var isNew = previous is null or { Version: 0 };
-        if (!await writer.PublishAsync(staged, payload.Force, payload.Generation, cancellationToken).ConfigureAwait(false))
+        if (await writer.PublishAsync(staged, payload.Force, payload.Generation, cancellationToken).ConfigureAwait(false) is not { } chunkCount)
         {
             throw new InvalidOperationException($"Version {staged.Version} of '{job.DocumentId}' was no longer staged when it was published; another job changed the document.");
         }
@@ -102,7 +109,7 @@ internal sealed class IngestionJobHandler(
             // The document moved to another source (an update from another file): the old source no longer feeds it.
             await fingerprints.RemoveAsync(previous.Source, cancellationToken).ConfigureAwait(false);
         }
-        return new JobOutcome(isNew ? JobOutcome.Added : JobOutcome.Updated, staged.Chunks.Count, staged.Embedded, staged.Reused);
+        return new JobOutcome(isNew ? JobOutcome.Added : JobOutcome.Updated, chunkCount, staged.Embedded, staged.Chunks is null && staged.Embedded == 0 ? chunkCount : staged.Reused);
     }
 
     private SourceFingerprint Fingerprint(JobRecord job, IngestionPayload payload, string contentHash, long size, DateTime lastWriteTimeUtc)
@@ -171,10 +178,21 @@ internal sealed class IngestionJobHandler(
             contentHash = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Every extractor is held to the limits, whether or not it honoured them while it read.
+        if (TextBytes(extracted) > _maxTextBytes)
+        {
+            throw DocumentLimitFault.TextTooLarge(_maxTextBytes);
+        }
+
         var chunks = extracted.IsEmpty ? [] : chunker.Chunk(extracted);
         if (chunks.Count == 0)
         {
             throw new PermanentJobFailureException("No text could be extracted (for example a scanned PDF without a text layer).");
+        }
+
+        if (chunks.Count > _maxChunks)
+        {
+            throw DocumentLimitFault.TooManyChunks(chunks.Count, _maxChunks);
         }
 
         var metadata = new Dictionary<string, string>(extracted.Metadata, StringComparer.Ordinal)
@@ -198,6 +216,17 @@ internal sealed class IngestionJobHandler(
             Chunks = chunks,
         };
         return new SourceRead(content, contentHash, info.Length, info.LastWriteTimeUtc);
+    }
+
+    private static long TextBytes(ExtractedDocument document)
+    {
+        long bytes = 0;
+        foreach (var section in document.Sections)
+        {
+            bytes += Encoding.UTF8.GetByteCount(section.Text ?? string.Empty);
+        }
+
+        return bytes;
     }
 
     private sealed record SourceRead(DocumentContent Content, string ContentHash, long Size, DateTime LastWriteTimeUtc);
