@@ -40,16 +40,17 @@ internal static class StrictTextDecoder
     /// <returns>The text, with <c>\n</c> line endings and no trailing whitespace; empty for empty content.</returns>
     /// <exception cref="DocumentExtractionException">The content is binary data or is not valid in its encoding.</exception>
     public static Task<string> ReadToEndAsync(Stream content, long? lengthHint, CancellationToken cancellationToken) =>
-        ReadToEndAsync(content, lengthHint, maxTextBytes: null, cancellationToken);
+        ReadToEndAsync(content, lengthHint, maxTextBytes: null, trimStart: false, cancellationToken);
 
     /// <summary>Reads all of <paramref name="content"/> as text, stopping as soon as it holds more than <paramref name="maxTextBytes"/>.</summary>
     /// <param name="content">The content, read once from its current position.</param>
     /// <param name="lengthHint">The content length in bytes, when known, to size the result once.</param>
     /// <param name="maxTextBytes">The most text, in UTF-8 bytes, to accept (<see cref="ExtractionContext.MaxTextBytes"/>), or <see langword="null"/>.</param>
+    /// <param name="trimStart">Whether to drop leading whitespace as well.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The text, with <c>\n</c> line endings and no trailing whitespace; empty for empty content.</returns>
     /// <exception cref="DocumentExtractionException">The content is binary data, is not valid in its encoding, or is larger than the limit.</exception>
-    public static async Task<string> ReadToEndAsync(Stream content, long? lengthHint, long? maxTextBytes, CancellationToken cancellationToken)
+    public static async Task<string> ReadToEndAsync(Stream content, long? lengthHint, long? maxTextBytes, bool trimStart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var bytes = ArrayPool<byte>.Shared.Rent(BlockSize);
@@ -81,7 +82,23 @@ internal static class StrictTextDecoder
                 text.Length--;
             }
 
-            var result = text.ToString();
+            var start = 0;
+            if (trimStart)
+            {
+                // Forward through the builder's chunks: its indexer walks them from the end on every call.
+                foreach (var chunk in text.GetChunks())
+                {
+                    var leading = chunk.Span.Length - chunk.Span.TrimStart().Length;
+                    start += leading;
+                    if (leading < chunk.Length)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            // One copy of the text: trimming the string afterwards would copy all of it again.
+            var result = text.ToString(start, text.Length - start);
             return result.AsSpan().ContainsAny(OtherLineEndings) ? result.ReplaceLineEndings("\n") : result;
         }
         finally

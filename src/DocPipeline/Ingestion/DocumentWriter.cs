@@ -16,10 +16,10 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
     private readonly string[] _indexNames = [vectorIndex.Name, keywordIndex.Name];
 
     /// <summary>The most chunks staged, embedded or written to the indexes in one batch.</summary>
-    internal const int BatchChunks = 512;
+    internal const int BatchChunks = 2048;
 
     /// <summary>The most characters of chunk text staged and embedded in one batch.</summary>
-    internal const int BatchChars = 4 * 1024 * 1024;
+    internal const int BatchChars = 8 * 1024 * 1024;
 
     /// <summary>
     /// Stores <paramref name="content"/> as the next version of its document. Only chunk texts missing from the
