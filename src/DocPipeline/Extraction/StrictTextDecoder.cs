@@ -97,9 +97,9 @@ internal static class StrictTextDecoder
                 }
             }
 
-            // One copy of the text: trimming the string afterwards would copy all of it again.
+            // One copy of the text: trimming (or rewriting line endings in) the string afterwards would copy all of it again.
             var result = text.ToString(start, text.Length - start);
-            return result.AsSpan().ContainsAny(OtherLineEndings) ? result.ReplaceLineEndings("\n") : result;
+            return result;
         }
         finally
         {
@@ -192,6 +192,7 @@ internal static class StrictTextDecoder
         private int _start = start;
         private long _offset;
         private bool _endOfContent = count < BlockSize;
+        private bool _afterCarriageReturn;
 
         public async Task DecodeUtf8Async(CancellationToken cancellationToken)
         {
@@ -263,6 +264,8 @@ internal static class StrictTextDecoder
 
         private void Append(int written)
         {
+            written = NormalizeLineEndings(chars.AsSpan(0, written));
+
             // Every UTF-16 code unit takes at least one UTF-8 byte: more characters than the limit is more bytes too.
             if (text.Length + written > maxTextBytes)
             {
@@ -277,6 +280,34 @@ internal static class StrictTextDecoder
             }
 
             text.Append(chars, 0, written);
+        }
+
+        /// <summary>
+        /// Rewrites the line endings of a decoded block in place as <see cref="string.ReplaceLineEndings(string)"/> does
+        /// (CR, CRLF, FF, NEL, LS, PS become LF), a CRLF split between two blocks included.
+        /// </summary>
+        /// <returns>The length of the block after the rewrite.</returns>
+        private int NormalizeLineEndings(Span<char> block)
+        {
+            if (!_afterCarriageReturn && !block.ContainsAny(OtherLineEndings))
+            {
+                return block.Length;
+            }
+
+            var length = 0;
+            foreach (var c in block)
+            {
+                if (c == '\n' && _afterCarriageReturn)
+                {
+                    _afterCarriageReturn = false;
+                    continue;
+                }
+
+                _afterCarriageReturn = c == '\r';
+                block[length++] = c is '\r' or '\f' or '\u0085' or '\u2028' or '\u2029' ? '\n' : c;
+            }
+
+            return length;
         }
 
         /// <summary>Keeps the bytes not decoded yet (part of a character) and fills the rest of the buffer.</summary>
