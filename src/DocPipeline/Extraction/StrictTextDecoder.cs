@@ -16,9 +16,6 @@ internal static class StrictTextDecoder
     /// <summary>The most characters one text document may hold (a string of 512 MB).</summary>
     internal const int MaxTextLength = 256 * 1024 * 1024;
 
-    /// <summary>The most characters reserved up front from the length hint; larger text grows the buffer as it arrives.</summary>
-    private const int InitialCapacityLimit = 32 * 1024 * 1024;
-
     /// <summary>How many bytes are read at a time; the first block is also the one sniffed for binary data.</summary>
     internal const int BlockSize = 64 * 1024;
 
@@ -64,7 +61,11 @@ internal static class StrictTextDecoder
             }
 
             var (encoding, bomLength) = DetectEncoding(bytes.AsSpan(0, count));
-            var text = new StringBuilder((int)Math.Clamp(lengthHint ?? count, 16, InitialCapacityLimit));
+            // Decoded into one array sized from the length (UTF-8 never gives more characters than bytes, UTF-16 and
+            // UTF-32 half as many at most): a large text is not built from thousands of small chunks that each survive
+            // into the oldest generation, and the array is one large object the collector frees soon after.
+            var capacity = encoding is null ? lengthHint ?? count : ((lengthHint ?? count) / 2) + 2;
+            var text = new TextBuffer((int)Math.Clamp(capacity, 16, Math.Min(MaxTextLength, (maxTextBytes ?? MaxTextLength) + BlockSize)));
             var reader = new BlockReader(content, bytes, chars, count, bomLength, text, maxTextBytes);
             if (encoding is null)
             {
@@ -76,30 +77,9 @@ internal static class StrictTextDecoder
                 await reader.DecodeAsync(encoding, cancellationToken).ConfigureAwait(false);
             }
 
-            // Drop trailing whitespace here: trimming the string later would copy all of it for a final newline.
-            while (text.Length > 0 && char.IsWhiteSpace(text[^1]))
-            {
-                text.Length--;
-            }
-
-            var start = 0;
-            if (trimStart)
-            {
-                // Forward through the builder's chunks: its indexer walks them from the end on every call.
-                foreach (var chunk in text.GetChunks())
-                {
-                    var leading = chunk.Span.Length - chunk.Span.TrimStart().Length;
-                    start += leading;
-                    if (leading < chunk.Length)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            // One copy of the text: trimming (or rewriting line endings in) the string afterwards would copy all of it again.
-            var result = text.ToString(start, text.Length - start);
-            return result;
+            // Trimmed here, in the buffer: trimming (or rewriting line endings in) the string would copy all of it again.
+            var decoded = text.Span.TrimEnd();
+            return new string(trimStart ? decoded.TrimStart() : decoded);
         }
         finally
         {
@@ -186,7 +166,7 @@ internal static class StrictTextDecoder
     };
 
     /// <summary>The state of one decoding pass: the buffers, how far the content has been read, and the text so far.</summary>
-    private sealed class BlockReader(Stream content, byte[] bytes, char[] chars, int count, int start, StringBuilder text, long? maxTextBytes)
+    private sealed class BlockReader(Stream content, byte[] bytes, char[] chars, int count, int start, TextBuffer text, long? maxTextBytes)
     {
         private int _count = count;
         private int _start = start;
@@ -279,7 +259,7 @@ internal static class StrictTextDecoder
                     $"This file holds more than {MaxTextLength / (1024 * 1024)} million characters of text, more than DocPipeline reads from one document; split it into smaller files."));
             }
 
-            text.Append(chars, 0, written);
+            text.Append(chars.AsSpan(0, written));
         }
 
         /// <summary>
@@ -332,6 +312,29 @@ internal static class StrictTextDecoder
             return new DocumentExtractionException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"This file is not valid UTF-8 text: {why}. Save it as UTF-8 (or UTF-16 with a byte order mark)."));
+        }
+    }
+
+    /// <summary>The decoded text: one array that grows by doubling when the length it was sized for was short.</summary>
+    private sealed class TextBuffer(int capacity)
+    {
+        private char[] _chars = GC.AllocateUninitializedArray<char>(capacity);
+
+        public int Length { get; private set; }
+
+        public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
+
+        public void Append(ReadOnlySpan<char> chars)
+        {
+            if (Length + chars.Length > _chars.Length)
+            {
+                var grown = GC.AllocateUninitializedArray<char>((int)Math.Min(Array.MaxLength, Math.Max((long)_chars.Length * 2, Length + chars.Length)));
+                Span.CopyTo(grown);
+                _chars = grown;
+            }
+
+            chars.CopyTo(_chars.AsSpan(Length));
+            Length += chars.Length;
         }
     }
 }
