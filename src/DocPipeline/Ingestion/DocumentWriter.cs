@@ -21,6 +21,9 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
     /// <summary>The most characters of chunk text staged and embedded in one batch.</summary>
     internal const int BatchChars = 8 * 1024 * 1024;
 
+    /// <summary>The most vector bytes a many-batch version keeps in memory between staging and publishing.</summary>
+    internal const long KeptVectorBytes = 64L * 1024 * 1024;
+
     /// <summary>
     /// Stores <paramref name="content"/> as the next version of its document. Only chunk texts missing from the
     /// embedding cache are embedded; chunks carried over unchanged keep their revision, so their index entries are
@@ -73,6 +76,10 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
         var metadataByPage = new Dictionary<int, IReadOnlyDictionary<string, string>>();
         IReadOnlyDictionary<string, string>? pagelessMetadata = null;
         var (embeddedCount, reused, next) = (0, 0, 0);
+
+        // Vectors kept for the publish of a many-batch version, up to a bound; the rest are read back from the registry.
+        var kept = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
+        long keptBytes = 0;
         for (var batch = 0; ; batch++)
         {
             var chunks = new List<ChunkRecord>(Math.Min(BatchChunks, content.Chunks.Count - next));
@@ -146,9 +153,17 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
                 return new StagedDocument(content.DocumentId, version, chunks, known, embeddedCount, reused);
             }
 
+            foreach (var (hash, vector) in cached.Concat(fresh))
+            {
+                if (keptBytes + (vector.Length * sizeof(float)) <= KeptVectorBytes && kept.TryAdd(hash, vector))
+                {
+                    keptBytes += vector.Length * sizeof(float);
+                }
+            }
+
             if (last)
             {
-                return new StagedDocument(content.DocumentId, version, null, EmptyVectors, embeddedCount, reused);
+                return new StagedDocument(content.DocumentId, version, null, kept, embeddedCount, reused);
             }
         }
     }
