@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -61,11 +62,11 @@ internal static class StrictTextDecoder
             }
 
             var (encoding, bomLength) = DetectEncoding(bytes.AsSpan(0, count));
-            // Decoded into one array sized from the length (UTF-8 never gives more characters than bytes, UTF-16 and
+            // Decoded into one buffer sized from the length (UTF-8 never gives more characters than bytes, UTF-16 and
             // UTF-32 half as many at most): a large text is not built from thousands of small chunks that each survive
-            // into the oldest generation, and the array is one large object the collector frees soon after.
+            // into the oldest generation.
             var capacity = encoding is null ? lengthHint ?? count : ((lengthHint ?? count) / 2) + 2;
-            var text = new TextBuffer((int)Math.Clamp(capacity, 16, Math.Min(MaxTextLength, (maxTextBytes ?? MaxTextLength) + BlockSize)));
+            using var text = new TextBuffer((int)Math.Clamp(capacity, 16, Math.Min(MaxTextLength, (maxTextBytes ?? MaxTextLength) + BlockSize)));
             var reader = new BlockReader(content, bytes, chars, count, bomLength, text, maxTextBytes);
             if (encoding is null)
             {
@@ -315,26 +316,45 @@ internal static class StrictTextDecoder
         }
     }
 
-    /// <summary>The decoded text: one array that grows by doubling when the length it was sized for was short.</summary>
-    private sealed class TextBuffer(int capacity)
+    /// <summary>
+    /// The decoded text, in native memory that grows by doubling when the length it was sized for was short. It is
+    /// freed the moment the string is made: a 200 MB text is held twice only for that moment, and its buffer never
+    /// waits in the managed heap for a full collection.
+    /// </summary>
+    private sealed unsafe class TextBuffer : IDisposable
     {
-        private char[] _chars = GC.AllocateUninitializedArray<char>(capacity);
+        private char* _chars;
+        private int _capacity;
+
+        public TextBuffer(int capacity)
+        {
+            _chars = (char*)NativeMemory.Alloc((nuint)capacity, sizeof(char));
+            _capacity = capacity;
+        }
 
         public int Length { get; private set; }
 
-        public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
+        public ReadOnlySpan<char> Span => new(_chars, Length);
 
         public void Append(ReadOnlySpan<char> chars)
         {
-            if (Length + chars.Length > _chars.Length)
+            if (Length + chars.Length > _capacity)
             {
-                var grown = GC.AllocateUninitializedArray<char>((int)Math.Min(Array.MaxLength, Math.Max((long)_chars.Length * 2, Length + chars.Length)));
-                Span.CopyTo(grown);
-                _chars = grown;
+                var capacity = (int)Math.Min(Array.MaxLength, Math.Max((long)_capacity * 2, Length + chars.Length));
+                _chars = (char*)NativeMemory.Realloc(_chars, (nuint)capacity * sizeof(char));
+                _capacity = capacity;
             }
 
-            chars.CopyTo(_chars.AsSpan(Length));
+            chars.CopyTo(new Span<char>(_chars + Length, _capacity - Length));
             Length += chars.Length;
+        }
+
+        public void Dispose()
+        {
+            NativeMemory.Free(_chars);
+            _chars = null;
+            _capacity = 0;
+            Length = 0;
         }
     }
 }
