@@ -47,6 +47,50 @@ public interface IDocumentRegistry
     /// <returns>A task that completes when the version is durable.</returns>
     Task StageAsync(StagedVersion version, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds chunks (and their new embeddings) to the version staged by <see cref="StageAsync"/>, so a large version is
+    /// stored in batches. Pass the same document members as to <see cref="StageAsync"/>. The default implementation
+    /// stages the whole version again (its cost grows with every batch); implementations should override it.
+    /// </summary>
+    /// <param name="version">The chunks to add, none of which is staged yet.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the chunks are durable.</returns>
+    /// <exception cref="InvalidOperationException">That version is no longer the staged one (committed or superseded).</exception>
+    async Task AppendStagedChunksAsync(StagedVersion version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var document = await GetAsync(version.DocumentId, cancellationToken).ConfigureAwait(false);
+        if (document?.PendingVersion != version.Version)
+        {
+            throw new InvalidOperationException(
+                $"Cannot add chunks to version {version.Version} of document '{version.DocumentId}': it is not the staged version.");
+        }
+
+        var staged = await GetChunksAsync(version.DocumentId, version.Version, cancellationToken).ConfigureAwait(false);
+        await StageAsync(version with { Chunks = [.. staged, .. version.Chunks] }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gets one page of the chunks of one version of a document, ordered by chunk id, so a large version can be read
+    /// in batches. The default implementation reads the whole version; implementations should override it.
+    /// </summary>
+    /// <param name="documentId">The document id.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="afterChunkId">The last chunk id of the previous page, or <see langword="null"/> for the first page.</param>
+    /// <param name="limit">The most chunks to return.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The chunks whose id follows <paramref name="afterChunkId"/>; fewer than <paramref name="limit"/> on the last page.</returns>
+    async Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, string? afterChunkId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var chunks = await GetChunksAsync(documentId, version, cancellationToken).ConfigureAwait(false);
+        return chunks
+            .Where(c => afterChunkId is null || string.CompareOrdinal(c.ChunkId, afterChunkId) > 0)
+            .OrderBy(c => c.ChunkId, StringComparer.Ordinal)
+            .Take(limit)
+            .ToList();
+    }
+
     /// <summary>Records the version that indexes now hold for a document.</summary>
     /// <param name="documentId">The document id.</param>
     /// <param name="indexNames">The indexes (for example <c>vector</c>, <c>keyword</c>).</param>

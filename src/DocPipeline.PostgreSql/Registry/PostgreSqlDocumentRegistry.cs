@@ -116,6 +116,21 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IDocumentF
 
     private const string FenceOwnerSql = "SELECT f.lease_token FROM {schema}.document_fences AS f WHERE f.document_id = @id FOR SHARE;";
 
+    private const string AppendSql =
+        """
+        SELECT d.pending_version FROM {schema}.documents AS d WHERE d.id = @id FOR UPDATE;
+        INSERT INTO {schema}.chunks (document_id, version, chunk_id, revision, ordinal, text, text_hash, start_offset, end_offset, page, metadata)
+        SELECT @id, @version, t.chunk_id, t.revision, t.ordinal, t.text, t.text_hash, t.start_offset, t.end_offset, t.page, t.metadata::jsonb
+        FROM unnest(@chunkIds, @revisions, @ordinals, @texts, @textHashes, @starts, @ends, @pages, @chunkMetadata)
+            AS t(chunk_id, revision, ordinal, text, text_hash, start_offset, end_offset, page, metadata)
+        WHERE EXISTS (SELECT 1 FROM {schema}.documents AS d WHERE d.id = @id AND d.pending_version = @version);
+        INSERT INTO {schema}.embeddings (model, text_hash, vector)
+        SELECT @model, e.text_hash, e.vector FROM unnest(@embeddingHashes, @vectors) AS e(text_hash, vector)
+        WHERE EXISTS (SELECT 1 FROM {schema}.documents AS d WHERE d.id = @id AND d.pending_version = @version)
+        ORDER BY e.text_hash
+        ON CONFLICT (model, text_hash) DO UPDATE SET vector = excluded.vector;
+        """;
+
     private readonly PostgreSqlDatabase _database;
     private readonly TimeProvider _time;
 
@@ -187,6 +202,95 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IDocumentF
 
     public Task StageAsync(StagedVersion version, CancellationToken cancellationToken = default)
     {
+        CheckChunks(version);
+
+        var now = _time.GetUtcNow();
+        return WriteDocumentAsync(async (connection, token) =>
+        {
+            // Only the first statement returns a row: the committed version of a document that exists already.
+            var committed = await _database.QueryAsync(
+                connection,
+                StageSql,
+                p => BindChunks(
+                    p.Text("id", version.DocumentId)
+                    .Text("source", version.Source)
+                    .Integer("pending", (int)DocumentStatus.Pending)
+                    .Time("now", now)
+                    .Integer("version", version.Version)
+                    .Text("hash", version.ContentHash)
+                    .Text("metadataHash", version.MetadataHash)
+                    .Jsonb("metadata", MetadataJson.Serialize(version.Metadata)),
+                    version),
+                r => r.GetInt32(0),
+                token).ConfigureAwait(false);
+            if (committed.Count > 0 && committed[0] is var current && version.Version <= current)
+            {
+                // Thrown inside the transaction, so nothing the batch did survives.
+                throw new InvalidOperationException(
+                    $"Cannot stage version {version.Version} of document '{version.DocumentId}': version {current} is already committed.");
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task AppendStagedChunksAsync(StagedVersion version, CancellationToken cancellationToken = default)
+    {
+        CheckChunks(version);
+        return WriteDocumentAsync(async (connection, token) =>
+        {
+            // Only the first statement returns a row: the staged version, locked until the chunks are in.
+            var pending = await _database.QueryAsync(
+                connection,
+                AppendSql,
+                p => BindChunks(p.Text("id", version.DocumentId).Integer("version", version.Version), version),
+                r => r.IsDBNull(0) ? (int?)null : r.GetInt32(0),
+                token).ConfigureAwait(false);
+            if (pending.Count == 0 || pending[0] != version.Version)
+            {
+                // Thrown inside the transaction, so nothing the batch did survives.
+                throw new InvalidOperationException(
+                    $"Cannot add chunks to version {version.Version} of document '{version.DocumentId}': it is not the staged version.");
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, string? afterChunkId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return await _database.QueryAsync(
+            Schema,
+            $"SELECT {ChunkColumns} FROM {{schema}}.chunks AS c WHERE c.document_id = @id AND c.version = @version AND c.chunk_id > @after ORDER BY c.chunk_id LIMIT @limit;",
+            p => p.Text("id", documentId).Integer("version", version).Text("after", afterChunkId ?? string.Empty).Integer("limit", limit),
+            ReadChunk,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Binds a version's chunks and new embeddings as the arrays <c>StageSql</c> and <c>AppendSql</c> unnest.</summary>
+    private static NpgsqlParameterCollection BindChunks(NpgsqlParameterCollection parameters, StagedVersion version)
+    {
+        var chunks = version.Chunks;
+        var embeddings = version.NewEmbeddings.OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
+        return parameters
+            .TextArray("chunkIds", chunks.Select(c => c.ChunkId).ToArray())
+            .IntegerArray("revisions", chunks.Select(c => (int?)c.Revision).ToArray())
+            .IntegerArray("ordinals", chunks.Select(c => (int?)c.Ordinal).ToArray())
+            .TextArray("texts", chunks.Select(c => c.Text).ToArray())
+            .TextArray("textHashes", chunks.Select(c => c.TextHash).ToArray())
+            .IntegerArray("starts", chunks.Select(c => (int?)c.StartOffset).ToArray())
+            .IntegerArray("ends", chunks.Select(c => (int?)c.EndOffset).ToArray())
+            .IntegerArray("pages", chunks.Select(c => c.Page).ToArray())
+            .TextArray("chunkMetadata", chunks.Select(c => MetadataJson.Serialize(c.Metadata)).ToArray())
+            .Text("model", version.EmbeddingModel)
+            .TextArray("embeddingHashes", embeddings.Select(p => p.Key).ToArray())
+            .ByteaArray("vectors", embeddings.Select(e => EmbeddingBlob.ToBytes(e.Value)).ToArray());
+    }
+
+    private static void CheckChunks(StagedVersion version)
+    {
         ArgumentNullException.ThrowIfNull(version);
         foreach (var chunk in version.Chunks)
         {
@@ -200,48 +304,6 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IDocumentF
         {
             throw new ArgumentException("New embeddings need an embedding model key.", nameof(version));
         }
-
-        var now = _time.GetUtcNow();
-        var chunks = version.Chunks;
-        var embeddings = version.NewEmbeddings.OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
-        return WriteDocumentAsync(async (connection, token) =>
-        {
-            // Only the first statement returns a row: the committed version of a document that exists already.
-            var committed = await _database.QueryAsync(
-                connection,
-                StageSql,
-                p => p
-                .Text("id", version.DocumentId)
-                .Text("source", version.Source)
-                .Integer("pending", (int)DocumentStatus.Pending)
-                .Time("now", now)
-                .Integer("version", version.Version)
-                .Text("hash", version.ContentHash)
-                .Text("metadataHash", version.MetadataHash)
-                .Jsonb("metadata", MetadataJson.Serialize(version.Metadata))
-                .TextArray("chunkIds", chunks.Select(c => c.ChunkId).ToArray())
-                .IntegerArray("revisions", chunks.Select(c => (int?)c.Revision).ToArray())
-                .IntegerArray("ordinals", chunks.Select(c => (int?)c.Ordinal).ToArray())
-                .TextArray("texts", chunks.Select(c => c.Text).ToArray())
-                .TextArray("textHashes", chunks.Select(c => c.TextHash).ToArray())
-                .IntegerArray("starts", chunks.Select(c => (int?)c.StartOffset).ToArray())
-                .IntegerArray("ends", chunks.Select(c => (int?)c.EndOffset).ToArray())
-                .IntegerArray("pages", chunks.Select(c => c.Page).ToArray())
-                .TextArray("chunkMetadata", chunks.Select(c => MetadataJson.Serialize(c.Metadata)).ToArray())
-                .Text("model", version.EmbeddingModel)
-                .TextArray("embeddingHashes", embeddings.Select(p => p.Key).ToArray())
-                .ByteaArray("vectors", embeddings.Select(e => EmbeddingBlob.ToBytes(e.Value)).ToArray()),
-                r => r.GetInt32(0),
-                token).ConfigureAwait(false);
-            if (committed.Count > 0 && committed[0] is var current && version.Version <= current)
-            {
-                // Thrown inside the transaction, so nothing the batch did survives.
-                throw new InvalidOperationException(
-                    $"Cannot stage version {version.Version} of document '{version.DocumentId}': version {current} is already committed.");
-            }
-
-            return true;
-        }, cancellationToken);
     }
 
     public Task SetIndexVersionsAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, CancellationToken cancellationToken = default)

@@ -90,6 +90,11 @@ internal sealed class TokenAwareChunker : IChunker
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The boundaries of every chunk are found here; each chunk's text is cut from the document text only when the
+    /// returned list is indexed, so a very large document never holds all its chunk texts at once (the list holds
+    /// the document text). Each read of an item cuts its text again; the list is safe to read from one thread at a time.
+    /// </remarks>
     public IReadOnlyList<TextChunk> Chunk(ExtractedDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -104,30 +109,16 @@ internal sealed class TokenAwareChunker : IChunker
             AddParagraph(text, paragraph, units, sentences, scratch);
         }
 
-        var chunks = new List<TextChunk>();
-        var previous = default(Range);
-        var start = 0;
-        while (start < units.Count)
+        var bounds = new List<(int End, int OwnTokens)>();
+        for (var start = 0; start < units.Count;)
         {
             var end = ChunkEnd(units, start, out var ownTokens);
-            var own = new TextSpan(units[start].Span.Start, units[end - 1].Span.End);
-            var textStart = own.Start;
-            var tokens = ownTokens;
-            if (chunks.Count > 0)
-            {
-                var (overlapStart, overlapTokens) = Overlap(text, units, sentences, previous, start, Math.Min(_overlapTokens, _contentLimit - ownTokens), scratch);
-                textStart = overlapStart;
-                tokens += overlapTokens;
-            }
-
-            chunks.Add(new TextChunk(chunks.Count, text[textStart..own.End], own.Start, own.End, PageAt(document.Sections, sectionStarts, own.Start), tokens));
-            previous = new Range(start, end);
+            bounds.Add((end, ownTokens));
             start = end;
         }
 
-        return chunks;
+        return new ChunkList(this, document.Sections, sectionStarts, text, units, sentences, bounds);
     }
-
     /// <summary>Returns the document text: the sections joined by <see cref="SectionSeparator"/>.</summary>
     internal static string JoinSections(IReadOnlyList<ExtractedSection> sections, out int[] sectionStarts)
     {
@@ -452,5 +443,53 @@ internal sealed class TokenAwareChunker : IChunker
         hash *= 0xC2B2AE35u;
         hash ^= hash >> 16;
         return hash;
+    }
+    /// <summary>The chunks of one document, their texts cut from the document text when read.</summary>
+    private sealed class ChunkList(
+        TokenAwareChunker chunker,
+        IReadOnlyList<ExtractedSection> sections,
+        int[] sectionStarts,
+        string text,
+        List<ChunkUnit> units,
+        List<CountedSpan> sentences,
+        List<(int End, int OwnTokens)> bounds) : IReadOnlyList<TextChunk>
+    {
+        private readonly List<TextSpan> _scratch = [];
+
+        public int Count => bounds.Count;
+
+        public TextChunk this[int index]
+        {
+            get
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(index);
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, bounds.Count);
+                var start = index == 0 ? 0 : bounds[index - 1].End;
+                var (end, ownTokens) = bounds[index];
+                var own = new TextSpan(units[start].Span.Start, units[end - 1].Span.End);
+                var textStart = own.Start;
+                var tokens = ownTokens;
+                if (index > 0)
+                {
+                    var previous = new Range(index == 1 ? 0 : bounds[index - 2].End, start);
+                    var (overlapStart, overlapTokens) = chunker.Overlap(
+                        text, units, sentences, previous, start, Math.Min(chunker._overlapTokens, chunker._contentLimit - ownTokens), _scratch);
+                    textStart = overlapStart;
+                    tokens += overlapTokens;
+                }
+
+                return new TextChunk(index, text[textStart..own.End], own.Start, own.End, PageAt(sections, sectionStarts, own.Start), tokens);
+            }
+        }
+
+        public IEnumerator<TextChunk> GetEnumerator()
+        {
+            for (var i = 0; i < bounds.Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

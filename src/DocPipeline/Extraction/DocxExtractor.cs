@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
@@ -29,14 +30,19 @@ internal sealed class DocxExtractor : IDocumentExtractor
 
     /// <inheritdoc/>
     public Task<ExtractedDocument> ExtractAsync(Stream content, ExtractionContext context, CancellationToken cancellationToken = default) =>
-        SeekableContent.ReadAsync(content, context, ReadAsync, cancellationToken);
+        SeekableContent.ReadAsync(content, context, (stream, token) => ReadAsync(stream, context?.MaxDecompressedBytes, token), cancellationToken);
 
-    private static async Task<ExtractedDocument> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    private static async Task<ExtractedDocument> ReadAsync(Stream stream, long? maxDecompressedBytes, CancellationToken cancellationToken)
     {
         await CheckSignatureAsync(stream, cancellationToken).ConfigureAwait(false);
         try
         {
-            return Extract(stream, cancellationToken);
+            if (maxDecompressedBytes is { } limit)
+            {
+                await CheckDecompressedSizeAsync(stream, limit, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Extract(stream, maxDecompressedBytes, cancellationToken);
         }
         catch (Exception ex) when (ContentFault.IsContentFault(ex))
         {
@@ -61,9 +67,42 @@ internal sealed class DocxExtractor : IDocumentExtractor
         }
     }
 
-    private static ExtractedDocument Extract(Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decompresses every part of the package once, counting the bytes that come out (not the sizes the archive
+    /// declares, which a crafted file can fake), and refuses the document as soon as they pass <paramref name="limit"/>.
+    /// </summary>
+    private static async Task CheckDecompressedSizeAsync(Stream stream, long limit, CancellationToken cancellationToken)
     {
-        using var document = WordprocessingDocument.Open(stream, isEditable: false, new OpenSettings { MaxCharactersInPart = MaxCharactersInPart });
+        var buffer = new byte[81920];
+        long total = 0;
+        var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        await using (archive.ConfigureAwait(false))
+        {
+            foreach (var entry in archive.Entries)
+            {
+                var part = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using (part.ConfigureAwait(false))
+                {
+                    int read;
+                    while ((read = await part.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        total += read;
+                        if (total > limit)
+                        {
+                            throw DocumentLimitFault.DecompressesTooLarge(limit);
+                        }
+                    }
+                }
+            }
+        }
+
+        stream.Position = 0;
+    }
+
+    private static ExtractedDocument Extract(Stream stream, long? maxDecompressedBytes, CancellationToken cancellationToken)
+    {
+        var maxCharacters = Math.Min(MaxCharactersInPart, maxDecompressedBytes ?? long.MaxValue);
+        using var document = WordprocessingDocument.Open(stream, isEditable: false, new OpenSettings { MaxCharactersInPart = maxCharacters });
         var main = document.MainDocumentPart
             ?? throw new DocumentExtractionException("This file is not a Word document (.docx): the package has no main document part.");
         var body = main.Document?.Body;

@@ -20,8 +20,8 @@ internal sealed record ExtractorMatch(IDocumentExtractor Extractor, string Media
     /// </summary>
     public bool IsSniffed { get; init; }
 
-    /// <summary>Gets the most bytes a compressed file may decompress to (<c>DocPipeline:Limits:MaxDecompressedBytes</c>).</summary>
-    public long MaxDecompressedBytes { get; init; } = long.MaxValue;
+    /// <summary>Gets the limits passed to the extractor in its context (<see cref="ExtractionContext.MaxTextBytes"/>, <see cref="ExtractionContext.MaxDecompressedBytes"/>).</summary>
+    public (long? MaxTextBytes, long? MaxDecompressedBytes) Limits { get; init; }
 
     /// <summary>Creates the context to pass to <see cref="IDocumentExtractor.ExtractAsync"/>.</summary>
     /// <param name="source">The source (a full path for files), used in error messages.</param>
@@ -34,11 +34,13 @@ internal sealed record ExtractorMatch(IDocumentExtractor Extractor, string Media
         FileName = fileName,
         MediaType = MediaType,
         Length = length,
+        MaxTextBytes = Limits.MaxTextBytes,
+        MaxDecompressedBytes = Limits.MaxDecompressedBytes,
     };
 
     /// <summary>
     /// Extracts a document from its content as stored: a gzip-compressed file is decompressed (bounded by
-    /// <see cref="MaxDecompressedBytes"/>) and read under its name without <c>.gz</c>.
+    /// <c>DocPipeline:Limits:MaxDecompressedBytes</c>) and read under its name without <c>.gz</c>.
     /// </summary>
     /// <param name="stored">The bytes as stored, read forward; left open.</param>
     /// <param name="source">The source (a full path for files), used in error messages.</param>
@@ -53,7 +55,7 @@ internal sealed record ExtractorMatch(IDocumentExtractor Extractor, string Media
             return await Extractor.ExtractAsync(stored, CreateContext(source, fileName, length), cancellationToken).ConfigureAwait(false);
         }
 
-        var content = new GzipContentStream(stored, MaxDecompressedBytes);
+        var content = new GzipContentStream(stored, Limits.MaxDecompressedBytes ?? long.MaxValue);
         await using (content.ConfigureAwait(false))
         {
             var innerName = fileName.EndsWith(GzipSuffix, StringComparison.OrdinalIgnoreCase) ? fileName[..^GzipSuffix.Length] : fileName;

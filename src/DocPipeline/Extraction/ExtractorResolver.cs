@@ -14,8 +14,6 @@ internal sealed class ExtractorResolver
     private readonly Dictionary<string, ExtractorMatch> _byExtension = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ExtractorMatch> _byMediaType = new(StringComparer.OrdinalIgnoreCase);
 
-    private readonly long _maxDecompressedBytes;
-
     /// <summary>Initializes a new instance of the <see cref="ExtractorResolver"/> class with the default limits.</summary>
     /// <param name="extractors">The registered extractors, in registration order.</param>
     public ExtractorResolver(IEnumerable<IDocumentExtractor> extractors)
@@ -23,14 +21,15 @@ internal sealed class ExtractorResolver
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="ExtractorResolver"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="ExtractorResolver"/> class that passes the limits of one document to every extractor.</summary>
     /// <param name="extractors">The registered extractors, in registration order.</param>
-    /// <param name="options">The options; <c>DocPipeline:Limits:MaxDecompressedBytes</c> bounds gzip-compressed files.</param>
+    /// <param name="options">The options; <see cref="DocPipelineOptions.Limits"/> is read once (it also bounds gzip-compressed files).</param>
     public ExtractorResolver(IEnumerable<IDocumentExtractor> extractors, IOptions<DocPipelineOptions> options)
     {
         ArgumentNullException.ThrowIfNull(extractors);
         ArgumentNullException.ThrowIfNull(options);
-        _maxDecompressedBytes = options.Value.Limits.MaxDecompressedBytes;
+        var limits = options.Value.Limits;
+        (long?, long?) passed = (limits.MaxExtractedTextBytes, limits.MaxDecompressedBytes);
         foreach (var extractor in extractors)
         {
             var mediaTypes = extractor.MediaTypes.Where(static m => !string.IsNullOrWhiteSpace(m)).Select(static m => m.Trim()).ToList();
@@ -40,12 +39,12 @@ internal sealed class ExtractorResolver
                 var mediaType = KnownMediaTypes.TryGetForExtension(normalized, out var known) && mediaTypes.Contains(known, StringComparer.OrdinalIgnoreCase)
                     ? known
                     : mediaTypes.FirstOrDefault() ?? KnownMediaTypes.Unknown;
-                _byExtension[normalized] = new ExtractorMatch(extractor, mediaType);
+                _byExtension[normalized] = new ExtractorMatch(extractor, mediaType) { Limits = passed };
             }
 
             foreach (var mediaType in mediaTypes)
             {
-                _byMediaType[mediaType] = new ExtractorMatch(extractor, mediaType);
+                _byMediaType[mediaType] = new ExtractorMatch(extractor, mediaType) { Limits = passed };
             }
         }
     }
@@ -79,7 +78,7 @@ internal sealed class ExtractorResolver
             !name[..^suffix].EndsWith(ExtractorMatch.GzipSuffix, StringComparison.OrdinalIgnoreCase) &&
             TryResolveName(name[..^suffix], out var inner))
         {
-            match = inner with { IsGzip = true, MaxDecompressedBytes = _maxDecompressedBytes };
+            match = inner with { IsGzip = true };
             return true;
         }
 

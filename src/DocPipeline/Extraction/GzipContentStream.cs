@@ -122,9 +122,7 @@ internal sealed class GzipContentStream : Stream
         _decompressed += read;
         if (_decompressed > _limit)
         {
-            throw new DocumentExtractionException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"This file decompresses to more than {_limit:N0} bytes, the limit DocPipeline:Limits:MaxDecompressedBytes; raise the limit or split the file."));
+            throw DocumentLimitFault.DecompressesTooLarge(_limit);
         }
 
         return read;

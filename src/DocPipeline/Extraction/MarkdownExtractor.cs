@@ -41,7 +41,7 @@ internal sealed class MarkdownExtractor : IDocumentExtractor
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var markdown = await StrictTextDecoder.ReadToEndAsync(content, context.Length, cancellationToken).ConfigureAwait(false);
+        var markdown = await StrictTextDecoder.ReadToEndAsync(content, context.Length, context.MaxTextBytes, trimStart: false, cancellationToken).ConfigureAwait(false);
         if (markdown.Length == 0)
         {
             return ExtractedDocuments.Empty;

@@ -19,7 +19,7 @@ internal sealed class PlainTextExtractor : IDocumentExtractor
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var text = await StrictTextDecoder.ReadToEndAsync(content, context.Length, cancellationToken).ConfigureAwait(false);
+        var text = await StrictTextDecoder.ReadToEndAsync(content, context.Length, context.MaxTextBytes, trimStart: true, cancellationToken).ConfigureAwait(false);
         return ExtractedDocuments.Create(text);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -15,9 +16,6 @@ internal static class StrictTextDecoder
 {
     /// <summary>The most characters one text document may hold (a string of 512 MB).</summary>
     internal const int MaxTextLength = 256 * 1024 * 1024;
-
-    /// <summary>The most characters reserved up front from the length hint; larger text grows the buffer as it arrives.</summary>
-    private const int InitialCapacityLimit = 32 * 1024 * 1024;
 
     /// <summary>How many bytes are read at a time; the first block is also the one sniffed for binary data.</summary>
     internal const int BlockSize = 64 * 1024;
@@ -39,7 +37,18 @@ internal static class StrictTextDecoder
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The text, with <c>\n</c> line endings and no trailing whitespace; empty for empty content.</returns>
     /// <exception cref="DocumentExtractionException">The content is binary data or is not valid in its encoding.</exception>
-    public static async Task<string> ReadToEndAsync(Stream content, long? lengthHint, CancellationToken cancellationToken)
+    public static Task<string> ReadToEndAsync(Stream content, long? lengthHint, CancellationToken cancellationToken) =>
+        ReadToEndAsync(content, lengthHint, maxTextBytes: null, trimStart: false, cancellationToken);
+
+    /// <summary>Reads all of <paramref name="content"/> as text, stopping as soon as it holds more than <paramref name="maxTextBytes"/>.</summary>
+    /// <param name="content">The content, read once from its current position.</param>
+    /// <param name="lengthHint">The content length in bytes, when known, to size the result once.</param>
+    /// <param name="maxTextBytes">The most text, in UTF-8 bytes, to accept (<see cref="ExtractionContext.MaxTextBytes"/>), or <see langword="null"/>.</param>
+    /// <param name="trimStart">Whether to drop leading whitespace as well.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The text, with <c>\n</c> line endings and no trailing whitespace; empty for empty content.</returns>
+    /// <exception cref="DocumentExtractionException">The content is binary data, is not valid in its encoding, or is larger than the limit.</exception>
+    public static async Task<string> ReadToEndAsync(Stream content, long? lengthHint, long? maxTextBytes, bool trimStart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var bytes = ArrayPool<byte>.Shared.Rent(BlockSize);
@@ -53,8 +62,12 @@ internal static class StrictTextDecoder
             }
 
             var (encoding, bomLength) = DetectEncoding(bytes.AsSpan(0, count));
-            var text = new StringBuilder((int)Math.Clamp(lengthHint ?? count, 16, InitialCapacityLimit));
-            var reader = new BlockReader(content, bytes, chars, count, bomLength, text);
+            // Decoded into one buffer sized from the length (UTF-8 never gives more characters than bytes, UTF-16 and
+            // UTF-32 half as many at most): a large text is not built from thousands of small chunks that each survive
+            // into the oldest generation.
+            var capacity = encoding is null ? lengthHint ?? count : ((lengthHint ?? count) / 2) + 2;
+            using var text = new TextBuffer((int)Math.Clamp(capacity, 16, Math.Min(MaxTextLength, (maxTextBytes ?? MaxTextLength) + BlockSize)));
+            var reader = new BlockReader(content, bytes, chars, count, bomLength, text, maxTextBytes);
             if (encoding is null)
             {
                 RejectBinary<byte>(bytes.AsSpan(0, count));
@@ -65,14 +78,9 @@ internal static class StrictTextDecoder
                 await reader.DecodeAsync(encoding, cancellationToken).ConfigureAwait(false);
             }
 
-            // Drop trailing whitespace here: trimming the string later would copy all of it for a final newline.
-            while (text.Length > 0 && char.IsWhiteSpace(text[^1]))
-            {
-                text.Length--;
-            }
-
-            var result = text.ToString();
-            return result.AsSpan().ContainsAny(OtherLineEndings) ? result.ReplaceLineEndings("\n") : result;
+            // Trimmed here, in the buffer: trimming (or rewriting line endings in) the string would copy all of it again.
+            var decoded = text.Span.TrimEnd();
+            return new string(trimStart ? decoded.TrimStart() : decoded);
         }
         finally
         {
@@ -159,12 +167,13 @@ internal static class StrictTextDecoder
     };
 
     /// <summary>The state of one decoding pass: the buffers, how far the content has been read, and the text so far.</summary>
-    private sealed class BlockReader(Stream content, byte[] bytes, char[] chars, int count, int start, StringBuilder text)
+    private sealed class BlockReader(Stream content, byte[] bytes, char[] chars, int count, int start, TextBuffer text, long? maxTextBytes)
     {
         private int _count = count;
         private int _start = start;
         private long _offset;
         private bool _endOfContent = count < BlockSize;
+        private bool _afterCarriageReturn;
 
         public async Task DecodeUtf8Async(CancellationToken cancellationToken)
         {
@@ -236,6 +245,14 @@ internal static class StrictTextDecoder
 
         private void Append(int written)
         {
+            written = NormalizeLineEndings(chars.AsSpan(0, written));
+
+            // Every UTF-16 code unit takes at least one UTF-8 byte: more characters than the limit is more bytes too.
+            if (text.Length + written > maxTextBytes)
+            {
+                throw DocumentLimitFault.TextTooLarge(maxTextBytes.Value);
+            }
+
             if (text.Length + written > MaxTextLength)
             {
                 throw new DocumentExtractionException(string.Create(
@@ -243,7 +260,35 @@ internal static class StrictTextDecoder
                     $"This file holds more than {MaxTextLength / (1024 * 1024)} million characters of text, more than DocPipeline reads from one document; split it into smaller files."));
             }
 
-            text.Append(chars, 0, written);
+            text.Append(chars.AsSpan(0, written));
+        }
+
+        /// <summary>
+        /// Rewrites the line endings of a decoded block in place as <see cref="string.ReplaceLineEndings(string)"/> does
+        /// (CR, CRLF, FF, NEL, LS, PS become LF), a CRLF split between two blocks included.
+        /// </summary>
+        /// <returns>The length of the block after the rewrite.</returns>
+        private int NormalizeLineEndings(Span<char> block)
+        {
+            if (!_afterCarriageReturn && !block.ContainsAny(OtherLineEndings))
+            {
+                return block.Length;
+            }
+
+            var length = 0;
+            foreach (var c in block)
+            {
+                if (c == '\n' && _afterCarriageReturn)
+                {
+                    _afterCarriageReturn = false;
+                    continue;
+                }
+
+                _afterCarriageReturn = c == '\r';
+                block[length++] = c is '\r' or '\f' or '\u0085' or '\u2028' or '\u2029' ? '\n' : c;
+            }
+
+            return length;
         }
 
         /// <summary>Keeps the bytes not decoded yet (part of a character) and fills the rest of the buffer.</summary>
@@ -268,6 +313,48 @@ internal static class StrictTextDecoder
             return new DocumentExtractionException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"This file is not valid UTF-8 text: {why}. Save it as UTF-8 (or UTF-16 with a byte order mark)."));
+        }
+    }
+
+    /// <summary>
+    /// The decoded text, in native memory that grows by doubling when the length it was sized for was short. It is
+    /// freed the moment the string is made: a 200 MB text is held twice only for that moment, and its buffer never
+    /// waits in the managed heap for a full collection.
+    /// </summary>
+    private sealed unsafe class TextBuffer : IDisposable
+    {
+        private char* _chars;
+        private int _capacity;
+
+        public TextBuffer(int capacity)
+        {
+            _chars = (char*)NativeMemory.Alloc((nuint)capacity, sizeof(char));
+            _capacity = capacity;
+        }
+
+        public int Length { get; private set; }
+
+        public ReadOnlySpan<char> Span => new(_chars, Length);
+
+        public void Append(ReadOnlySpan<char> chars)
+        {
+            if (Length + chars.Length > _capacity)
+            {
+                var capacity = (int)Math.Min(Array.MaxLength, Math.Max((long)_capacity * 2, Length + chars.Length));
+                _chars = (char*)NativeMemory.Realloc(_chars, (nuint)capacity * sizeof(char));
+                _capacity = capacity;
+            }
+
+            chars.CopyTo(new Span<char>(_chars + Length, _capacity - Length));
+            Length += chars.Length;
+        }
+
+        public void Dispose()
+        {
+            NativeMemory.Free(_chars);
+            _chars = null;
+            _capacity = 0;
+            Length = 0;
         }
     }
 }

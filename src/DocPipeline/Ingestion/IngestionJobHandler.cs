@@ -1,11 +1,14 @@
+using System.Text;
 using System.Text.Json;
 using DocPipeline.Chunking;
+using DocPipeline.Configuration;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
 using DocPipeline.Queue;
 using DocPipeline.Registry;
 using DocPipeline.Sources;
+using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Ingestion;
 
@@ -26,8 +29,12 @@ internal sealed class IngestionJobHandler(
     IChunker chunker,
     IFingerprintStore fingerprints,
     IngestionRunRegistry runs,
+    IOptions<DocPipelineOptions> options,
     TimeProvider time) : IJobHandler
 {
+    private readonly long _maxTextBytes = options.Value.Limits.MaxExtractedTextBytes;
+    private readonly int _maxChunks = options.Value.Limits.MaxChunksPerDocument;
+
     public async Task<string?> HandleAsync(JobContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -39,7 +46,7 @@ internal sealed class IngestionJobHandler(
         // Every registry and index write of the attempt is fenced by its lease (DESIGN.md): take the document before
         // reading it, so that whatever a worker that lost this job wrote earlier is seen here, and nothing it writes later lands.
         var fenced = await FencedDocumentRegistry.TakeAsync(registry, source.Fence, cancellationToken).ConfigureAwait(false);
-        return await new IngestionJobHandler(fenced, writer.WithFence(fenced), extractors, chunker, fingerprints, runs, time)
+        return await new IngestionJobHandler(fenced, writer.WithFence(fenced), extractors, chunker, fingerprints, runs, options, time)
             .RunAsync(context, cancellationToken).ConfigureAwait(false);
     }
 
@@ -105,7 +112,7 @@ internal sealed class IngestionJobHandler(
         JobRecord job, IngestionPayload payload, StagedDocument staged, SourceFingerprint fingerprint, DocumentRecord? previous, CancellationToken cancellationToken)
     {
         var isNew = previous is null or { Version: 0 };
-        if (!await writer.PublishAsync(staged, payload.Force, payload.Generation, cancellationToken).ConfigureAwait(false))
+        if (await writer.PublishAsync(staged, payload.Force, payload.Generation, cancellationToken).ConfigureAwait(false) is not { } chunkCount)
         {
             throw new InvalidOperationException($"Version {staged.Version} of '{job.DocumentId}' was no longer staged when it was published; another job changed the document.");
         }
@@ -117,7 +124,7 @@ internal sealed class IngestionJobHandler(
             // The document moved to another source (an update from another file): the old source no longer feeds it.
             await fingerprints.RemoveAsync(previous.Source, cancellationToken).ConfigureAwait(false);
         }
-        return new JobOutcome(isNew ? JobOutcome.Added : JobOutcome.Updated, staged.Chunks.Count, staged.Embedded, staged.Reused);
+        return new JobOutcome(isNew ? JobOutcome.Added : JobOutcome.Updated, chunkCount, staged.Embedded, staged.Chunks is null && staged.Embedded == 0 ? chunkCount : staged.Reused);
     }
 
     private SourceFingerprint Fingerprint(JobRecord job, IngestionPayload payload, string contentHash, long size, DateTime lastWriteTimeUtc)
@@ -184,10 +191,21 @@ internal sealed class IngestionJobHandler(
             contentHash = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Every extractor is held to the limits, whether or not it honoured them while it read.
+        if (TextBytes(extracted) > _maxTextBytes)
+        {
+            throw DocumentLimitFault.TextTooLarge(_maxTextBytes);
+        }
+
         var chunks = extracted.IsEmpty ? [] : chunker.Chunk(extracted);
         if (chunks.Count == 0)
         {
             throw new PermanentJobFailureException("No text could be extracted (for example a scanned PDF without a text layer).");
+        }
+
+        if (chunks.Count > _maxChunks)
+        {
+            throw DocumentLimitFault.TooManyChunks(chunks.Count, _maxChunks);
         }
 
         var metadata = new Dictionary<string, string>(extracted.Metadata, StringComparer.Ordinal)
@@ -211,6 +229,17 @@ internal sealed class IngestionJobHandler(
             Chunks = chunks,
         };
         return new SourceRead(content, contentHash, info.Length, info.LastWriteTimeUtc);
+    }
+
+    private static long TextBytes(ExtractedDocument document)
+    {
+        long bytes = 0;
+        foreach (var section in document.Sections)
+        {
+            bytes += Encoding.UTF8.GetByteCount(section.Text ?? string.Empty);
+        }
+
+        return bytes;
     }
 
     private sealed record SourceRead(DocumentContent Content, string ContentHash, long Size, DateTime LastWriteTimeUtc);

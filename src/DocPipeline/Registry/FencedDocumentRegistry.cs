@@ -77,8 +77,14 @@ internal sealed class FencedDocumentRegistry : IDocumentRegistry, IPublishCommit
     public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, CancellationToken cancellationToken = default) =>
         _inner.GetChunksAsync(documentId, version, cancellationToken);
 
+    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, string? afterChunkId, int limit, CancellationToken cancellationToken = default) =>
+        _inner.GetChunksAsync(documentId, version, afterChunkId, limit, cancellationToken);
+
     public Task StageAsync(StagedVersion version, CancellationToken cancellationToken = default) =>
         WriteAsync(() => _inner.StageAsync(version, cancellationToken), cancellationToken);
+
+    public Task AppendStagedChunksAsync(StagedVersion version, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => _inner.AppendStagedChunksAsync(version, cancellationToken), cancellationToken);
 
     public Task SetIndexVersionsAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, CancellationToken cancellationToken = default) =>
         WriteAsync(() => _inner.SetIndexVersionsAsync(documentId, indexNames, version, cancellationToken), cancellationToken);

@@ -97,17 +97,63 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
             entry.Versions[version.Version] = version.Chunks.ToList();
             entry.Staged = version;
             entry.Record = entry.Record with { PendingVersion = version.Version, Status = DocumentStatus.Pending, LastError = null, UpdatedAt = now };
-            if (version.NewEmbeddings.Count > 0)
-            {
-                var model = version.EmbeddingModel ?? throw new ArgumentException("New embeddings need an embedding model key.", nameof(version));
-                foreach (var (hash, vector) in version.NewEmbeddings)
-                {
-                    _embeddings[(model, hash)] = vector.ToArray();
-                }
-            }
+            AddEmbeddings(version);
         }
 
         return Task.CompletedTask;
+    }
+
+    private void AddEmbeddings(StagedVersion version)
+    {
+        if (version.NewEmbeddings.Count > 0)
+        {
+            var model = version.EmbeddingModel ?? throw new ArgumentException("New embeddings need an embedding model key.", nameof(version));
+            foreach (var (hash, vector) in version.NewEmbeddings)
+            {
+                _embeddings[(model, hash)] = vector.ToArray();
+            }
+        }
+    }
+
+    public Task AppendStagedChunksAsync(StagedVersion version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        lock (_lock)
+        {
+            CheckFence();
+            if (!_documents.TryGetValue(version.DocumentId, out var entry) || entry.Record.PendingVersion != version.Version ||
+                !entry.Versions.TryGetValue(version.Version, out var chunks))
+            {
+                throw new InvalidOperationException(
+                    $"Cannot add chunks to version {version.Version} of document '{version.DocumentId}': it is not the staged version.");
+            }
+
+            if (version.Chunks.FirstOrDefault(c => !string.Equals(c.DocumentId, version.DocumentId, StringComparison.Ordinal)) is { } foreign)
+            {
+                throw new ArgumentException($"Chunk '{foreign.ChunkId}' belongs to document '{foreign.DocumentId}', not '{version.DocumentId}'.", nameof(version));
+            }
+
+            chunks.AddRange(version.Chunks);
+            AddEmbeddings(version);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, string? afterChunkId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_lock)
+        {
+            IReadOnlyList<ChunkRecord> page = _documents.TryGetValue(documentId, out var entry) && entry.Versions.TryGetValue(version, out var list)
+                ? list.Where(c => afterChunkId is null || string.CompareOrdinal(c.ChunkId, afterChunkId) > 0)
+                    .OrderBy(c => c.ChunkId, StringComparer.Ordinal)
+                    .Take(limit)
+                    .ToList()
+                : [];
+            return Task.FromResult(page);
+        }
     }
 
     public Task SetIndexVersionsAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, CancellationToken cancellationToken = default)

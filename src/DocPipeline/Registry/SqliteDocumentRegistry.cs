@@ -239,14 +239,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
             var command = session.Command($"SELECT {ChunkColumns} FROM chunks WHERE document_id = $d AND version = $v ORDER BY ordinal;");
             command.Parameters.AddWithValue("$d", documentId);
             command.Parameters.AddWithValue("$v", version);
-            using var reader = command.ExecuteReader();
-            var chunks = new List<ChunkRecord>();
-            while (reader.Read())
-            {
-                chunks.Add(ReadChunk(reader));
-            }
-
-            return chunks;
+            return ReadChunks(command);
         }, cancellationToken);
     }
 
@@ -255,9 +248,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         ArgumentNullException.ThrowIfNull(version);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var metadata = MetadataJson.Serialize(version.Metadata);
-        var serializeMetadata = new SameInstanceMemo<IReadOnlyDictionary<string, string>, string>(MetadataJson.Serialize);
-        var chunkMetadata = version.Chunks.Select(c => serializeMetadata.Get(c.Metadata)).ToArray();
-        var embeddings = version.NewEmbeddings.Select(p => (p.Key, EmbeddingBlob.ToBytes(p.Value))).ToArray();
+        var (chunkMetadata, embeddings) = Serialize(version);
         return WriteDocumentAsync(session =>
         {
             var committed = session.Scalar("SELECT version FROM documents WHERE id = $id;", ("$id", version.DocumentId));
@@ -289,45 +280,103 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
             session.Execute(
                 "DELETE FROM chunks WHERE document_id = $id AND version > (SELECT version FROM documents WHERE id = $id);",
                 ("$id", version.DocumentId));
-            // Parameters are added once and given new values per row: binding goes by the same objects each time.
-            var insert = session.Command(
-                $"INSERT INTO chunks (document_id, version, {ChunkColumns}) VALUES ($d, $v, $cid, $d, $rev, $ord, $text, $th, $s, $e, $page, $meta);");
-            insert.Parameters.AddWithValue("$d", version.DocumentId);
-            insert.Parameters.AddWithValue("$v", version.Version);
-            var chunkId = insert.Parameters.Add("$cid", SqliteType.Text);
-            var revision = insert.Parameters.Add("$rev", SqliteType.Integer);
-            var ordinal = insert.Parameters.Add("$ord", SqliteType.Integer);
-            var text = insert.Parameters.Add("$text", SqliteType.Text);
-            var textHash = insert.Parameters.Add("$th", SqliteType.Text);
-            var start = insert.Parameters.Add("$s", SqliteType.Integer);
-            var end = insert.Parameters.Add("$e", SqliteType.Integer);
-            var page = insert.Parameters.Add("$page", SqliteType.Integer);
-            var chunkMetadataParameter = insert.Parameters.Add("$meta", SqliteType.Text);
-            for (var i = 0; i < version.Chunks.Count; i++)
-            {
-                var chunk = version.Chunks[i];
-                if (!string.Equals(chunk.DocumentId, version.DocumentId, StringComparison.Ordinal))
-                {
-                    throw new ArgumentException($"Chunk '{chunk.ChunkId}' belongs to document '{chunk.DocumentId}', not '{version.DocumentId}'.", nameof(version));
-                }
-
-                chunkId.Value = chunk.ChunkId;
-                revision.Value = chunk.Revision;
-                ordinal.Value = chunk.Ordinal;
-                text.Value = chunk.Text;
-                textHash.Value = chunk.TextHash;
-                start.Value = chunk.StartOffset;
-                end.Value = chunk.EndOffset;
-                page.Value = chunk.Page is { } number ? number : DBNull.Value;
-                chunkMetadataParameter.Value = chunkMetadata[i];
-                insert.ExecuteNonQuery();
-            }
-
-            if (embeddings.Length > 0)
-            {
-                PutEmbeddings(session, version.EmbeddingModel ?? throw new ArgumentException("New embeddings need an embedding model key.", nameof(version)), embeddings);
-            }
+            InsertChunks(session, version, chunkMetadata, embeddings);
         }, cancellationToken);
+    }
+
+    public Task AppendStagedChunksAsync(StagedVersion version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var (chunkMetadata, embeddings) = Serialize(version);
+        return WriteDocumentAsync(session =>
+        {
+            var pending = session.Scalar("SELECT pending_version FROM documents WHERE id = $id;", ("$id", version.DocumentId));
+            if (pending is not long staged || staged != version.Version)
+            {
+                throw new InvalidOperationException(
+                    $"Cannot add chunks to version {version.Version} of document '{version.DocumentId}': it is not the staged version.");
+            }
+
+            InsertChunks(session, version, chunkMetadata, embeddings);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, string? afterChunkId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _database.ReadAsync<IReadOnlyList<ChunkRecord>>(session =>
+        {
+            var command = session.Command(
+                $"SELECT {ChunkColumns} FROM chunks WHERE document_id = $d AND version = $v AND chunk_id > $after ORDER BY chunk_id LIMIT $limit;");
+            command.Parameters.AddWithValue("$d", documentId);
+            command.Parameters.AddWithValue("$v", version);
+            command.Parameters.AddWithValue("$after", afterChunkId ?? string.Empty);
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadChunks(command);
+        }, cancellationToken);
+    }
+
+    private static List<ChunkRecord> ReadChunks(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var chunks = new List<ChunkRecord>();
+        while (reader.Read())
+        {
+            chunks.Add(ReadChunk(reader));
+        }
+
+        return chunks;
+    }
+
+    private static (string[] ChunkMetadata, (string Key, byte[] Blob)[] Embeddings) Serialize(StagedVersion version)
+    {
+        var serializeMetadata = new SameInstanceMemo<IReadOnlyDictionary<string, string>, string>(MetadataJson.Serialize);
+        return (
+            version.Chunks.Select(c => serializeMetadata.Get(c.Metadata)).ToArray(),
+            version.NewEmbeddings.Select(p => (p.Key, EmbeddingBlob.ToBytes(p.Value))).ToArray());
+    }
+
+    private static void InsertChunks(SqliteSession session, StagedVersion version, string[] chunkMetadata, (string Key, byte[] Blob)[] embeddings)
+    {
+        // Parameters are added once and given new values per row: binding goes by the same objects each time.
+        var insert = session.Command(
+            $"INSERT INTO chunks (document_id, version, {ChunkColumns}) VALUES ($d, $v, $cid, $d, $rev, $ord, $text, $th, $s, $e, $page, $meta);");
+        insert.Parameters.AddWithValue("$d", version.DocumentId);
+        insert.Parameters.AddWithValue("$v", version.Version);
+        var chunkId = insert.Parameters.Add("$cid", SqliteType.Text);
+        var revision = insert.Parameters.Add("$rev", SqliteType.Integer);
+        var ordinal = insert.Parameters.Add("$ord", SqliteType.Integer);
+        var text = insert.Parameters.Add("$text", SqliteType.Text);
+        var textHash = insert.Parameters.Add("$th", SqliteType.Text);
+        var start = insert.Parameters.Add("$s", SqliteType.Integer);
+        var end = insert.Parameters.Add("$e", SqliteType.Integer);
+        var page = insert.Parameters.Add("$page", SqliteType.Integer);
+        var chunkMetadataParameter = insert.Parameters.Add("$meta", SqliteType.Text);
+        for (var i = 0; i < version.Chunks.Count; i++)
+        {
+            var chunk = version.Chunks[i];
+            if (!string.Equals(chunk.DocumentId, version.DocumentId, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Chunk '{chunk.ChunkId}' belongs to document '{chunk.DocumentId}', not '{version.DocumentId}'.", nameof(version));
+            }
+
+            chunkId.Value = chunk.ChunkId;
+            revision.Value = chunk.Revision;
+            ordinal.Value = chunk.Ordinal;
+            text.Value = chunk.Text;
+            textHash.Value = chunk.TextHash;
+            start.Value = chunk.StartOffset;
+            end.Value = chunk.EndOffset;
+            page.Value = chunk.Page is { } number ? number : DBNull.Value;
+            chunkMetadataParameter.Value = chunkMetadata[i];
+            insert.ExecuteNonQuery();
+        }
+
+        if (embeddings.Length > 0)
+        {
+            PutEmbeddings(session, version.EmbeddingModel ?? throw new ArgumentException("New embeddings need an embedding model key.", nameof(version)), embeddings);
+        }
     }
 
     /// <summary>Puts embeddings into the embedding cache without a document (a registry rebuild recovers them for chunks it cannot recover).</summary>

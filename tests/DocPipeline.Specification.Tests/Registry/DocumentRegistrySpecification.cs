@@ -102,6 +102,66 @@ public abstract class DocumentRegistrySpecification : IDisposable
     }
 
     [Fact]
+    public async Task AppendStagedChunksAsync_StagedVersion_ChunksAndEmbeddingsJoinItAndCommitTogether()
+    {
+        var registry = CreateRegistry();
+        await Commit(registry, Version("doc-a", 1, "old"));
+        await registry.StageAsync(Version("doc-a", 2, "one", "two"));
+        var more = Version("doc-a", 2, "three") with
+        {
+            EmbeddingModel = Model,
+            NewEmbeddings = new Dictionary<string, ReadOnlyMemory<float>> { [TextHash("three")] = new float[] { 1, 2, 3 } },
+        };
+        more = more with { Chunks = [more.Chunks[0] with { Ordinal = 2 }] };
+
+        await registry.AppendStagedChunksAsync(more);
+
+        Assert.Equal(1, (await registry.GetAsync("doc-a"))!.Version);
+        Assert.Equal(["one", "two", "three"], (await registry.GetChunksAsync("doc-a", 2)).Select(c => c.Text));
+        var embeddings = await registry.GetEmbeddingsAsync(Model, [TextHash("three")]);
+        Assert.Equal([1f, 2f, 3f], embeddings[TextHash("three")].ToArray());
+        Assert.True(await registry.CommitAsync("doc-a", 2));
+        Assert.Equal(3, (await registry.GetAsync("doc-a"))!.ChunkCount);
+    }
+
+    [Fact]
+    public async Task AppendStagedChunksAsync_VersionNotStaged_ThrowsAndAddsNothing()
+    {
+        var registry = CreateRegistry();
+        await Commit(registry, Version("doc-a", 1, "one"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => registry.AppendStagedChunksAsync(Version("doc-a", 1, "late")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => registry.AppendStagedChunksAsync(Version("doc-a", 2, "superseded")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => registry.AppendStagedChunksAsync(Version("unknown", 1, "nothing")));
+
+        Assert.Equal(["one"], (await registry.GetChunksAsync("doc-a", 1)).Select(c => c.Text));
+        Assert.Empty(await registry.GetChunksAsync("doc-a", 2));
+    }
+
+    [Fact]
+    public async Task GetChunksAsync_PageByPage_EveryChunkOnceInChunkIdOrder()
+    {
+        var registry = CreateRegistry();
+        var texts = Enumerable.Range(0, 7).Select(i => $"chunk {i}").ToArray();
+        await registry.StageAsync(Version("doc-a", 1, texts));
+        await registry.StageAsync(Version("doc-b", 1, "other document"));
+
+        var pages = new List<IReadOnlyList<ChunkRecord>>();
+        string? after = null;
+        do
+        {
+            pages.Add(await registry.GetChunksAsync("doc-a", 1, after, 3));
+            after = pages[^1].LastOrDefault()?.ChunkId;
+        }
+        while (pages[^1].Count == 3);
+
+        Assert.Equal([3, 3, 1], pages.Select(p => p.Count));
+        var ids = pages.SelectMany(p => p).Select(c => c.ChunkId).ToList();
+        Assert.Equal(texts.Select(t => ChunkId("doc-a", t)).Order(StringComparer.Ordinal), ids);
+        Assert.Empty(await registry.GetChunksAsync("doc-a", 2, null, 3));
+    }
+
+    [Fact]
     public async Task ResolveChunksAsync_DuringAnUpdate_ResolvesOldAndNewChunksWithNewestWinning()
     {
         var registry = CreateRegistry();

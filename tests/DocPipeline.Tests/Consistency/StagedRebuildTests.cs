@@ -22,8 +22,8 @@ public sealed class StagedRebuildTests : IDisposable
         await using var pipeline = await ConsistencyCorpus.IngestedAsync(_directory);
         var searches = await ConsistencyCorpus.SearchAllAsync(pipeline.Pipeline);
         var registry = pipeline.Get<IDocumentRegistry>();
-        var faults = new FaultInjector { HitsBeforeFault = 4 };
-        faults.Arm(FaultPoint.BeforeChunksRead);
+        var faults = new FaultInjector();
+        faults.Arm(FaultPoint.BeforeChunksRead, skip: 4);
         var maintenance = (IndexMaintenance)pipeline.Get<IIndexMaintenance>();
         var all = new ISearchIndex[] { pipeline.Get<IVectorIndex>(), pipeline.Get<IKeywordIndex>() };
         var targets = all.Where((_, i) => (target & (i == 0 ? RebuildTarget.Vector : RebuildTarget.Keyword)) != 0).ToList();

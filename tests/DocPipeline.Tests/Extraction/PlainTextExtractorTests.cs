@@ -45,6 +45,24 @@ public sealed class PlainTextExtractorTests : DocumentExtractorSpecificationTest
     }
 
     [Fact]
+    public async Task ExtractAsync_CrLfSplitBetweenReadBlocks_OneLineFeed()
+    {
+        var before = new string('a', StrictTextDecoder.BlockSize - 1);
+
+        var document = await ExtractAsync(Encoding.UTF8.GetBytes(before + "\r\nb\fc\r"));
+
+        Assert.Equal(before + "\nb\nc", Assert.Single(document.Sections).Text);
+    }
+
+    [Fact]
+    public async Task ExtractAsync_LeadingBlankLines_Dropped()
+    {
+        var document = await ExtractAsync(Encoding.UTF8.GetBytes("\n \n\tTitle\n\nBody."));
+
+        Assert.Equal("Title\n\nBody.", Assert.Single(document.Sections).Text);
+    }
+
+    [Fact]
     public async Task ExtractAsync_WhitespaceOnly_EmptyDocument()
     {
         var document = await ExtractAsync(Encoding.UTF8.GetBytes(" \n\t\r\n  "));

@@ -11,6 +11,7 @@ internal sealed class FaultyKeywordIndex(IKeywordIndex inner, FaultInjector faul
 
     public async Task UpsertAsync(IReadOnlyList<KeywordRecord> records, CancellationToken cancellationToken = default)
     {
+        faults.Written(records.Count);
         await faults.HitAsync(FaultPoint.BeforeKeywordWrite);
         await inner.UpsertAsync(records, cancellationToken);
         await faults.HitAsync(FaultPoint.AfterKeywordWrite);

@@ -23,7 +23,20 @@ internal sealed class FaultyRegistry(IDocumentRegistry inner, FaultInjector faul
         return await inner.GetChunksAsync(documentId, version, cancellationToken);
     }
 
-    public Task StageAsync(StagedVersion version, CancellationToken cancellationToken = default) => inner.StageAsync(version, cancellationToken);
+    public Task StageAsync(StagedVersion version, CancellationToken cancellationToken = default)
+    {
+        faults.Written(version.Chunks.Count);
+        return inner.StageAsync(version, cancellationToken);
+    }
+
+    public Task AppendStagedChunksAsync(StagedVersion version, CancellationToken cancellationToken = default)
+    {
+        faults.Written(version.Chunks.Count);
+        return inner.AppendStagedChunksAsync(version, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, string? afterChunkId, int limit, CancellationToken cancellationToken = default) =>
+        inner.GetChunksAsync(documentId, version, afterChunkId, limit, cancellationToken);
 
     public Task SetIndexVersionsAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, CancellationToken cancellationToken = default) => inner.SetIndexVersionsAsync(documentId, indexNames, version, cancellationToken);
 

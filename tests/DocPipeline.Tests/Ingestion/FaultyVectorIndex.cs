@@ -11,6 +11,7 @@ internal sealed class FaultyVectorIndex(IVectorIndex inner, FaultInjector faults
 
     public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
     {
+        faults.Written(records.Count);
         await faults.HitAsync(FaultPoint.BeforeVectorWrite);
         await inner.UpsertAsync(records, cancellationToken);
         await faults.HitAsync(FaultPoint.AfterVectorWrite);
