@@ -35,8 +35,11 @@ internal sealed class FaultyRegistry(IDocumentRegistry inner, FaultInjector faul
         return inner.AppendStagedChunksAsync(version, cancellationToken);
     }
 
-    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, string? afterChunkId, int limit, CancellationToken cancellationToken = default) =>
-        inner.GetChunksAsync(documentId, version, afterChunkId, limit, cancellationToken);
+    public async Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string documentId, int version, string? afterChunkId, int limit, CancellationToken cancellationToken = default)
+    {
+        await faults.HitAsync(FaultPoint.BeforeChunksRead);
+        return await inner.GetChunksAsync(documentId, version, afterChunkId, limit, cancellationToken);
+    }
 
     public Task SetIndexVersionsAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, CancellationToken cancellationToken = default) => inner.SetIndexVersionsAsync(documentId, indexNames, version, cancellationToken);
 

@@ -96,8 +96,9 @@ public abstract class LeaseFencingTests : IAsyncLifetime
         await RunToCompletionAsync(leaseB);
         var committed = await Registry.GetAsync(documentId);
 
-        // Every later write of A: stage, publish (index versions, commit, seen), mark failed, remove, index writes.
+        // Every later write of A: stage, append to a staged version, publish (index versions, commit, seen), mark failed, remove, index writes.
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.StageAsync(Staged(documentId, source, committed!.Version + 1, chunk)));
+        await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.AppendStagedChunksAsync(Staged(documentId, source, 1, chunk)));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.SetIndexVersionsAsync(documentId, ["vector", "keyword"], 99));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.CommitAsync(documentId, committed!.Version));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.CommitPublishedAsync(documentId, ["vector"], committed!.Version, 1, CancellationToken.None));
