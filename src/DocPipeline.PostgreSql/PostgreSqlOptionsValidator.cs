@@ -17,7 +17,7 @@ internal sealed class PostgreSqlOptionsValidator : IValidateOptions<PostgreSqlOp
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new ValidateOptionsResultBuilder();
-        DocPipelineOptionsValidator.ValidateAnnotations(options, PostgreSqlOptions.SectionName, failures);
+        OptionsAnnotations.Validate(options, PostgreSqlOptions.SectionName, failures);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             try

@@ -292,9 +292,8 @@ internal sealed class PostgreSqlJobStore : IJobStore
                 return JobFailureOutcome.LeaseLost;
             }
 
-            // A job somebody asked to cancel is not worth another attempt.
             var (attempts, maxAttempts, cancelRequested) = held[0];
-            var retry = failure.Retryable && attempts < maxAttempts && !cancelRequested;
+            var retry = JobRules.ShouldRetry(failure, attempts, maxAttempts, cancelRequested);
             await _database.ExecuteAsync(
                 connection,
                 retry

@@ -1,9 +1,12 @@
 namespace DocPipeline.Fingerprints;
 
-/// <summary>Argument checks shared by the fingerprint stores.</summary>
-internal static class FingerprintArguments
+/// <summary>Argument checks every <see cref="IFingerprintStore"/> applies the same way at its public boundary.</summary>
+public static class FingerprintArguments
 {
     /// <summary>Throws when the list or one of its fingerprints is incomplete, before anything is written.</summary>
+    /// <param name="fingerprints">The fingerprints passed to a store.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="fingerprints"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A fingerprint is null or has no source or no content hash.</exception>
     public static void ThrowIfInvalid(IReadOnlyCollection<SourceFingerprint> fingerprints)
     {
         ArgumentNullException.ThrowIfNull(fingerprints);

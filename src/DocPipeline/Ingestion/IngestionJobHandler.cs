@@ -38,14 +38,14 @@ internal sealed class IngestionJobHandler(
     public async Task<string?> HandleAsync(JobContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context is not IWriteFenceSource source)
+        if (context.WriteFence is not { } fence)
         {
             return await RunAsync(context, cancellationToken).ConfigureAwait(false);
         }
 
         // Every registry and index write of the attempt is fenced by its lease (DESIGN.md): take the document before
         // reading it, so that whatever a worker that lost this job wrote earlier is seen here, and nothing it writes later lands.
-        var fenced = await FencedDocumentRegistry.TakeAsync(registry, source.Fence, cancellationToken).ConfigureAwait(false);
+        var fenced = await FencedDocumentRegistry.TakeAsync(registry, fence, cancellationToken).ConfigureAwait(false);
         return await new IngestionJobHandler(fenced, writer.WithFence(fenced), extractors, chunker, fingerprints, runs, options, time)
             .RunAsync(context, cancellationToken).ConfigureAwait(false);
     }
@@ -102,8 +102,7 @@ internal sealed class IngestionJobHandler(
         }
 
         // Once read, chunked and embedded, the job mostly waits for commits, which needs no processing slot.
-        var slot = context as IJobSlotRelease;
-        var staged = await writer.StageAsync(read.Content, document, slot is null ? null : slot.ReleaseProcessingSlot, cancellationToken).ConfigureAwait(false);
+        var staged = await writer.StageAsync(read.Content, document, context.ReleaseProcessingSlot, cancellationToken).ConfigureAwait(false);
         await IngestionInstruments.TimeAsync("checkpoint", context.SaveCheckpointAsync(new IngestionCheckpoint(staged.Version, read.ContentHash).Serialize(), cancellationToken)).ConfigureAwait(false);
         return await PublishAsync(job, payload, staged, current, document, cancellationToken).ConfigureAwait(false);
     }

@@ -1,7 +1,7 @@
 namespace DocPipeline.Jobs;
 
-/// <summary>What a claim does with one claimable job.</summary>
-internal enum ClaimDecision
+/// <summary>What a claim does with one due job; see <see cref="JobRules.Decide"/>.</summary>
+public enum ClaimDecision
 {
     /// <summary>Take the job under a new lease.</summary>
     Claim,

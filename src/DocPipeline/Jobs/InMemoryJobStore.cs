@@ -248,7 +248,7 @@ internal sealed class InMemoryJobStore : IJobStore
 
             var now = Now();
             var error = failure.Error ?? string.Empty;
-            if (failure.Retryable && job.Attempts < job.MaxAttempts && !job.CancelRequested)
+            if (JobRules.ShouldRetry(failure, job.Attempts, job.MaxAttempts, job.CancelRequested))
             {
                 var next = now + JobTime.ToMs(_settings.RetryDelay(job.Attempts));
                 Change(job, j =>

@@ -289,8 +289,7 @@ internal sealed class SqliteJobStore : IJobStore
                 cancelRequested = reader.GetInt64(2) != 0;
             }
 
-            // A job somebody asked to cancel is not worth another attempt.
-            var retry = failure.Retryable && attempts < maxAttempts && !cancelRequested;
+            var retry = JobRules.ShouldRetry(failure, attempts, maxAttempts, cancelRequested);
             var update = FencedCommand(
                 session,
                 retry

@@ -12,7 +12,7 @@ namespace DocPipeline.Queue;
 /// <summary>
 /// Runs jobs from an <see cref="IJobStore"/> through the <see cref="IJobHandler"/>: claims them in priority order,
 /// at most <see cref="QueueOptions.MaxConcurrent"/> processing at a time (plus the jobs that gave back their slot to
-/// wait for commits, see <see cref="IJobSlotRelease"/>), keeps their leases alive with one heartbeat loop, and
+/// wait for commits, see <see cref="JobContext.ReleaseProcessingSlot"/>), keeps their leases alive with one heartbeat loop, and
 /// records each outcome.
 /// </summary>
 /// <remarks>

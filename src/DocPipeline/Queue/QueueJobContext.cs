@@ -5,7 +5,7 @@ namespace DocPipeline.Queue;
 
 /// <summary>The <see cref="JobContext"/> a queue hands to its handler; progress and checkpoints go to the store under the job's lease.</summary>
 internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<RunningJob, long> releaseSlot, TimeSpan leaseDuration)
-    : JobContext, IJobSlotRelease, IWriteFenceSource
+    : JobContext
 {
     private string? _checkpoint = job.Lease.Job.Checkpoint;
     private WriteFence? _fence;
@@ -23,9 +23,15 @@ internal sealed class QueueJobContext(IJobStore store, RunningJob job, Action<Ru
         }
     }
 
-    public WriteFence Fence => _fence ??= new WriteFence(job.Lease.Job.DocumentId, job.Lease.Token, ConfirmLeaseAsync, () => job.LeaseLost);
+    /// <summary>Gets the fence of this attempt: the job's document and lease token; never <see langword="null"/>.</summary>
+    public override WriteFence WriteFence => _fence ??= new WriteFence(job.Lease.Job.DocumentId, job.Lease.Token, ConfirmLeaseAsync, () => job.LeaseLost);
 
-    public void ReleaseProcessingSlot(long heldBytes) => releaseSlot(job, heldBytes);
+    /// <summary>
+    /// Gives back the job's processing slot, if the queue has room for one more waiting job: up to
+    /// <see cref="DocumentQueue.WaitingJobsPerSlot"/> waiting jobs per slot, holding at most
+    /// <see cref="DocumentQueue.WaitingBytesBudget"/> together.
+    /// </summary>
+    public override void ReleaseProcessingSlot(long heldBytes) => releaseSlot(job, heldBytes);
 
     public override async Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default)
     {

@@ -65,7 +65,7 @@ public sealed class DocumentQueueTests : IDisposable
             InterlockedMax(ref peakProcessing, Interlocked.Increment(ref processing));
             await Task.Yield();
             Interlocked.Decrement(ref processing);
-            ((IJobSlotRelease)context).ReleaseProcessingSlot(1024);
+            context.ReleaseProcessingSlot(1024);
 
             // Waiting jobs hold no slot: three times MaxConcurrent of them must be able to wait at once.
             if (Interlocked.Increment(ref waiting) == 12)
@@ -96,7 +96,7 @@ public sealed class DocumentQueueTests : IDisposable
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var queue = harness.CreateQueue(async (context, ct) =>
             {
-                ((IJobSlotRelease)context).ReleaseProcessingSlot(1024);
+                context.ReleaseProcessingSlot(1024);
                 await gate.Task.WaitAsync(ct);
                 return null;
             });
@@ -126,7 +126,7 @@ public sealed class DocumentQueueTests : IDisposable
         var queue = _harness.CreateQueue(async (context, ct) =>
         {
             // Each job holds more than half the budget: only the first to wait fits (the first always does).
-            ((IJobSlotRelease)context).ReleaseProcessingSlot((DocumentQueue.WaitingBytesBudget / 2) + 1);
+            context.ReleaseProcessingSlot((DocumentQueue.WaitingBytesBudget / 2) + 1);
             await gate.Task.WaitAsync(ct);
             return null;
         });

@@ -77,7 +77,7 @@ public abstract class LeaseFencingTests : IAsyncLifetime
         var leaseA = (await Jobs.ClaimAsync(new JobClaimRequest { Owner = "worker-a", LeaseDuration = Lease })).Single();
 
         // A takes the document and stages a version of its own (chunks B's version does not have), then loses its lease.
-        var registryA = await FencedDocumentRegistry.TakeAsync(Registry, Context(leaseA).Fence, CancellationToken.None);
+        var registryA = await FencedDocumentRegistry.TakeAsync(Registry, Context(leaseA).WriteFence, CancellationToken.None);
         var chunk = new ChunkRecord
         {
             ChunkId = documentId + "#stale",
