@@ -3,6 +3,7 @@ using DocPipeline.Jobs;
 using DocPipeline.Queue;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,15 +11,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class JobsBuilderExtensions
 {
     /// <summary>
-    /// Keeps jobs in memory instead of the SQLite job store. Jobs are lost when the process ends, so use it for tests
-    /// and throwaway runs only.
+    /// Keeps jobs only for the life of the container instead of in the data folder: the SQLite job store on a file in a
+    /// new temp folder, deleted when the container is disposed. Jobs are lost when the process ends, so use it for
+    /// tests and throwaway runs only.
     /// </summary>
     /// <param name="builder">The DocPipeline builder.</param>
     /// <returns>The same builder, so that additional calls can be chained.</returns>
     public static IDocPipelineBuilder UseInMemoryJobStore(this IDocPipelineBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IJobStore, InMemoryJobStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IJobStore>(services => SqliteJobStore.CreateTemporary(
+            JobStoreSettings.From(services.GetRequiredService<IOptions<DocPipelineOptions>>().Value.Queue),
+            services.GetRequiredService<TimeProvider>())));
         return builder;
     }
 

@@ -19,7 +19,7 @@ namespace DocPipeline.Jobs;
 /// <para>Times are unix milliseconds. Status and type are stored as lower-case words so the file reads well in any
 /// SQLite browser.</para>
 /// </remarks>
-internal sealed class SqliteJobStore : IJobStore
+internal sealed partial class SqliteJobStore : IJobStore
 {
     /// <summary>The file's description in error messages.</summary>
     public const string Description = "job store";

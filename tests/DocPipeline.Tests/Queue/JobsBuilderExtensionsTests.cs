@@ -14,17 +14,40 @@ public sealed class JobsBuilderExtensionsTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public void UseInMemoryJobStore_AfterAddDocPipeline_ReplacesTheSqliteStore()
+    public async Task UseInMemoryJobStore_AfterAddDocPipeline_KeepsJobsOutsideTheDataFolderUntilDisposed()
     {
         var services = new ServiceCollection();
 
         services.AddDocPipeline(o => o.DataDirectory = _directory.Path).UseInMemoryJobStore();
         services.AddDocPipeline();
 
-        using var provider = services.BuildServiceProvider();
-        Assert.IsType<InMemoryJobStore>(provider.GetRequiredService<IJobStore>());
-        Assert.Single(services, d => d.ServiceType == typeof(IJobStore));
-        Assert.False(File.Exists(_directory.File("jobs.db")));
+        string folder;
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var store = Assert.IsType<SqliteJobStore>(provider.GetRequiredService<IJobStore>());
+            var job = (await store.CreateAsync([QueueHarness.Request("a")]))[0];
+            Assert.Equal(JobStatus.Pending, (await store.GetAsync(job.Id))!.Status);
+            folder = Assert.IsType<string>(store.TemporaryFolder);
+            Assert.True(File.Exists(Path.Combine(folder, "jobs.db")));
+            Assert.Single(services, d => d.ServiceType == typeof(IJobStore));
+            Assert.False(File.Exists(_directory.File("jobs.db")));
+        }
+
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task UseInMemoryJobStore_TwoContainers_DoNotShareJobs()
+    {
+        var services = new ServiceCollection();
+        services.AddDocPipeline(o => o.DataDirectory = _directory.Path).UseInMemoryJobStore();
+
+        await using var first = services.BuildServiceProvider();
+        await using var second = services.BuildServiceProvider();
+        await first.GetRequiredService<IJobStore>().CreateAsync([QueueHarness.Request("a")]);
+
+        Assert.Equal(1L, (await first.GetRequiredService<IJobStore>().GetCountsAsync()).Pending);
+        Assert.Equal(0L, (await second.GetRequiredService<IJobStore>().GetCountsAsync()).Pending);
     }
 
     [Fact]
