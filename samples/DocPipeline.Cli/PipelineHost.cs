@@ -63,7 +63,7 @@ internal static class PipelineHost
         await using var provider = services.BuildServiceProvider();
         try
         {
-            var recorded = await provider.GetRequiredService<IDocumentRegistry>().GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
+            var recorded = await provider.GetRequiredService<ISettingsStore>().GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
             return EmbedderChoice.FromRecorded(recorded);
         }
         catch (DocPipelineStorageException)

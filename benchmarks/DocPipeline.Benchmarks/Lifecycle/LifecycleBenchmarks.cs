@@ -76,7 +76,7 @@ public class LifecycleBenchmarks
     public async Task<DocumentOperationResult> ReingestWholeDocument()
     {
         await _manager.RemoveAsync(_longId);
-        await _services.GetRequiredService<IDocumentRegistry>().PurgeUnusedEmbeddingsAsync();
+        await _services.GetRequiredService<IEmbeddingCache>().PurgeUnusedEmbeddingsAsync();
         var added = await _manager.AddAsync(_longPath);
         _longId = added.DocumentId;
         return added;

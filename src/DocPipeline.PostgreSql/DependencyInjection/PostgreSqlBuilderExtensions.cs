@@ -29,7 +29,7 @@ public static class PostgreSqlBuilderExtensions
         var services = AddPostgreSqlCore(builder.Services);
         services.Replace(ServiceDescriptor.Singleton<IJobStore, PostgreSqlJobStore>());
         services.Replace(ServiceDescriptor.Singleton<IFingerprintStore, PostgreSqlFingerprintStore>());
-        services.Replace(ServiceDescriptor.Singleton<IDocumentRegistry, PostgreSqlDocumentRegistry>());
+        builder.UseDocumentRegistry<PostgreSqlDocumentRegistry>();
         return builder;
     }
 

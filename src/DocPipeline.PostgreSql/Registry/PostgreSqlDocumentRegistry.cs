@@ -12,7 +12,7 @@ namespace DocPipeline.PostgreSql.Registry;
 /// queried, and recording an index version is one atomic merge, whichever worker does it.</para>
 /// <para>Ids and hashes are <c>COLLATE "C"</c>: listings page and sort by ordinal order, as in every other store.</para>
 /// </remarks>
-internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IDocumentFenceStore
+internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IEmbeddingCache, IRunGenerationStore, ISettingsStore, IDocumentFenceStore
 {
     /// <summary>The tables of the registry. Never edit a shipped step; append one.</summary>
     internal static readonly PostgreSqlSchema Schema = new("registry", "document registry",
@@ -310,44 +310,77 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IDocumentF
     {
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(indexNames);
-        var patch = MetadataJson.SerializeVersions(indexNames.Distinct(StringComparer.Ordinal).ToDictionary(n => n, _ => version, StringComparer.Ordinal));
-        var now = _time.GetUtcNow();
+        return ExecuteDocumentAsync(SetIndexVersionsSql, BindIndexVersions(documentId, indexNames, version, _time.GetUtcNow()), cancellationToken);
+    }
 
-        // A merge in one statement: workers recording different indexes of one document never overwrite each other.
-        return ExecuteDocumentAsync(
-            "UPDATE {schema}.documents AS d SET index_versions = d.index_versions || @patch, updated_at = @now WHERE d.id = @id;",
-            p => p.Jsonb("patch", patch).Time("now", now).Text("id", documentId),
-            cancellationToken);
+    // A merge in one statement: workers recording different indexes of one document never overwrite each other.
+    private const string SetIndexVersionsSql = "UPDATE {schema}.documents AS d SET index_versions = d.index_versions || @patch, updated_at = @now WHERE d.id = @id;";
+
+    private static Action<NpgsqlParameterCollection> BindIndexVersions(string documentId, IReadOnlyCollection<string> indexNames, int version, DateTimeOffset now)
+    {
+        var patch = MetadataJson.SerializeVersions(indexNames.Distinct(StringComparer.Ordinal).ToDictionary(n => n, _ => version, StringComparer.Ordinal));
+        return p => p.Jsonb("patch", patch).Time("now", now).Text("id", documentId);
     }
 
     public async Task<bool> CommitAsync(string documentId, int version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentId);
         var now = _time.GetUtcNow();
-        var committed = await WriteDocumentAsync(
-            (connection, token) => _database.QueryAsync(
-                connection,
-                """
-                WITH committed AS (
-                    UPDATE {schema}.documents AS d SET
-                        version = d.pending_version, source = d.staged_source, content_hash = d.staged_content_hash,
-                        metadata_hash = d.staged_metadata_hash, metadata = d.staged_metadata,
-                        pending_version = NULL, staged_source = NULL, staged_content_hash = NULL, staged_metadata_hash = NULL, staged_metadata = NULL,
-                        status = @indexed, last_error = NULL, updated_at = @now,
-                        chunk_count = (SELECT COUNT(*) FROM {schema}.chunks AS c WHERE c.document_id = @id AND c.version = @version)
-                    WHERE d.id = @id AND d.pending_version = @version
-                    RETURNING d.id
-                ), dropped AS (
-                    DELETE FROM {schema}.chunks AS c WHERE c.document_id IN (SELECT id FROM committed) AND c.version <> @version
-                )
-                SELECT COUNT(*) FROM committed;
-                """,
-                p => p.Integer("indexed", (int)DocumentStatus.Indexed).Time("now", now).Text("id", documentId).Integer("version", version),
-                r => r.GetInt64(0),
-                token),
+        return await WriteDocumentAsync((connection, token) => CommitAsync(connection, documentId, version, now, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        ArgumentNullException.ThrowIfNull(indexNames);
+        var now = _time.GetUtcNow();
+        return WriteDocumentAsync(
+            async (connection, token) =>
+            {
+                // Commit first: it checks that the version is still the staged one; the rest shares its transaction.
+                if (!await CommitAsync(connection, documentId, version, now, token).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                await _database.ExecuteAsync(connection, SetIndexVersionsSql, BindIndexVersions(documentId, indexNames, version, now), token).ConfigureAwait(false);
+                if (seenGeneration > 0)
+                {
+                    await _database.ExecuteAsync(connection, MarkSeenSql, BindSeen([documentId], seenGeneration), token).ConfigureAwait(false);
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
+    private async Task<bool> CommitAsync(NpgsqlConnection connection, string documentId, int version, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var committed = await _database.QueryAsync(
+            connection,
+            CommitSql,
+            p => p.Integer("indexed", (int)DocumentStatus.Indexed).Time("now", now).Text("id", documentId).Integer("version", version),
+            r => r.GetInt64(0),
             cancellationToken).ConfigureAwait(false);
         return committed[0] > 0;
     }
+
+    private const string CommitSql =
+        """
+        WITH committed AS (
+            UPDATE {schema}.documents AS d SET
+                version = d.pending_version, source = d.staged_source, content_hash = d.staged_content_hash,
+                metadata_hash = d.staged_metadata_hash, metadata = d.staged_metadata,
+                pending_version = NULL, staged_source = NULL, staged_content_hash = NULL, staged_metadata_hash = NULL, staged_metadata = NULL,
+                status = @indexed, last_error = NULL, updated_at = @now,
+                chunk_count = (SELECT COUNT(*) FROM {schema}.chunks AS c WHERE c.document_id = @id AND c.version = @version)
+            WHERE d.id = @id AND d.pending_version = @version
+            RETURNING d.id
+        ), dropped AS (
+            DELETE FROM {schema}.chunks AS c WHERE c.document_id IN (SELECT id FROM committed) AND c.version <> @version
+        )
+        SELECT COUNT(*) FROM committed;
+        """;
 
     public Task MarkFailedAsync(string documentId, string error, CancellationToken cancellationToken = default)
     {
@@ -457,6 +490,28 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IDocumentF
         return found.ToDictionary(e => e.Hash, e => (ReadOnlyMemory<float>)e.Vector, StringComparer.Ordinal);
     }
 
+    public Task PutEmbeddingsAsync(string model, IReadOnlyDictionary<string, ReadOnlyMemory<float>> embeddings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (embeddings.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var hashes = embeddings.Keys.Order(StringComparer.Ordinal).ToArray();
+        var vectors = hashes.Select(h => EmbeddingBlob.ToBytes(embeddings[h])).ToArray();
+        return _database.ExecuteAsync(
+            Schema,
+            """
+            INSERT INTO {schema}.embeddings (model, text_hash, vector)
+            SELECT @model, e.text_hash, e.vector FROM unnest(@hashes, @vectors) AS e(text_hash, vector)
+            ON CONFLICT (model, text_hash) DO UPDATE SET vector = excluded.vector;
+            """,
+            p => p.Text("model", model).TextArray("hashes", hashes).ByteaArray("vectors", vectors),
+            cancellationToken);
+    }
+
     public async Task<IReadOnlyDictionary<string, ResolvedChunk>> ResolveChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunkIds);
@@ -506,16 +561,38 @@ internal sealed class PostgreSqlDocumentRegistry : IDocumentRegistry, IDocumentF
             return Task.CompletedTask;
         }
 
-        // Sorted, so runs marking overlapping documents lock the rows in the same order.
+        return ExecuteDocumentAsync(MarkSeenSql, BindSeen(documentIds, generation), cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> MarkSeenAndListCommittedAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentIds);
+        if (documentIds.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        // The same update as MarkSeenAsync; RETURNING hands back the rows it touched, so knowing which documents exist costs no read.
+        var committed = await WriteDocumentAsync(
+            (connection, token) => _database.QueryAsync(
+                connection, MarkSeenSql.Replace("WHERE d.id = m.id;", "WHERE d.id = m.id RETURNING d.id, d.version;", StringComparison.Ordinal),
+                BindSeen(documentIds, generation), r => (Id: r.GetString(0), Version: r.GetInt32(1)), token),
+            cancellationToken).ConfigureAwait(false);
+        return committed.Where(d => d.Version > 0).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private const string MarkSeenSql =
+        """
+        UPDATE {schema}.documents AS d SET last_seen_run = GREATEST(d.last_seen_run, @generation)
+        FROM (SELECT x.id FROM {schema}.documents AS x WHERE x.id = ANY(@ids) ORDER BY x.id) AS m
+        WHERE d.id = m.id;
+        """;
+
+    // Sorted, so runs marking overlapping documents lock the rows in the same order.
+    private static Action<NpgsqlParameterCollection> BindSeen(IReadOnlyCollection<string> documentIds, long generation)
+    {
         var ids = documentIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        return ExecuteDocumentAsync(
-            """
-            UPDATE {schema}.documents AS d SET last_seen_run = GREATEST(d.last_seen_run, @generation)
-            FROM (SELECT x.id FROM {schema}.documents AS x WHERE x.id = ANY(@ids) ORDER BY x.id) AS m
-            WHERE d.id = m.id;
-            """,
-            p => p.Bigint("generation", generation).TextArray("ids", ids),
-            cancellationToken);
+        return p => p.Bigint("generation", generation).TextArray("ids", ids);
     }
 
     public IAsyncEnumerable<DocumentRecord> StreamNotSeenAsync(long generation, CancellationToken cancellationToken = default) =>

@@ -7,7 +7,7 @@ namespace DocPipeline.Consistency;
 /// Writes stored chunks into an index from the artifact store alone: the text and metadata from the chunk, the vector
 /// from the stored embedding. The embedder is never called; a chunk whose embedding is missing is counted, not written.
 /// </summary>
-internal sealed class ArtifactWriter(IDocumentRegistry registry)
+internal sealed class ArtifactWriter(IEmbeddingCache embeddings, ISettingsStore settings)
 {
     private readonly SemaphoreSlim _modelLock = new(1, 1);
     private bool _modelRead;
@@ -33,7 +33,7 @@ internal sealed class ArtifactWriter(IDocumentRegistry registry)
                 var model = await ModelAsync(cancellationToken).ConfigureAwait(false);
                 var vectors = model is null
                     ? new Dictionary<string, ReadOnlyMemory<float>>()
-                    : await registry.GetEmbeddingsAsync(model, chunks.Select(c => c.TextHash).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+                    : await embeddings.GetEmbeddingsAsync(model, chunks.Select(c => c.TextHash).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
                 var records = new List<VectorRecord>(chunks.Count);
                 foreach (var chunk in chunks)
                 {
@@ -67,7 +67,7 @@ internal sealed class ArtifactWriter(IDocumentRegistry registry)
         {
             if (!_modelRead)
             {
-                _model = await registry.GetSettingAsync(RegistrySettings.Embedder, cancellationToken).ConfigureAwait(false);
+                _model = await settings.GetSettingAsync(RegistrySettings.Embedder, cancellationToken).ConfigureAwait(false);
                 _modelRead = true;
             }
 

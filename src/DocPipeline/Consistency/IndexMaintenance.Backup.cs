@@ -237,7 +237,7 @@ internal sealed partial class IndexMaintenance
         {
             var registry = stores.Registry!;
             var indexes = stores.Indexes;
-            var writer = new ArtifactWriter(registry);
+            var writer = new ArtifactWriter(registry, registry);
             IndexRepairer? repairer = null;
             await WithCheckerAsync(registry, indexes, checker => checker.ScanAsync(_ => repairer = new IndexRepairer(registry, indexes, writer), cancellationToken)).ConfigureAwait(false);
             var after = await WithCheckerAsync(registry, indexes, checker => checker.VerifyAsync(cancellationToken)).ConfigureAwait(false);

@@ -173,7 +173,7 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
             rebuilt.UnionWith(damaged.Select(d => d.Name));
         }
 
-        var writer = new ArtifactWriter(registry);
+        var writer = new ArtifactWriter(_services.GetRequiredService<IEmbeddingCache>(), _services.GetRequiredService<ISettingsStore>());
         IndexRepairer? repairer = null;
         var before = await WithCheckerAsync(registry, indexes, async checker =>
         {
@@ -221,7 +221,7 @@ internal sealed partial class IndexMaintenance : IIndexMaintenance
         IDocumentRegistry registry, IReadOnlyList<ISearchIndex> targets, IReadOnlyList<bool> damaged, CancellationToken cancellationToken)
     {
         var movedAside = new string?[targets.Count];
-        var writer = new ArtifactWriter(registry);
+        var writer = new ArtifactWriter(_services.GetRequiredService<IEmbeddingCache>(), _services.GetRequiredService<ISettingsStore>());
         (long Documents, long Chunks, long Unrepairable)[] replayed;
         var staged = StagedRebuild.Create(targets, _options, _time, _logger);
         await using (staged.ConfigureAwait(false))

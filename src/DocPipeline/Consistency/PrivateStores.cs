@@ -26,7 +26,7 @@ internal sealed class PrivateStores : IAsyncDisposable
 
     public SqliteDatabase? RegistryDatabase { get; private set; }
 
-    public IDocumentRegistry? Registry { get; private set; }
+    public SqliteDocumentRegistry? Registry { get; private set; }
 
     public EmbeddedVectorIndex? Vector { get; private set; }
 

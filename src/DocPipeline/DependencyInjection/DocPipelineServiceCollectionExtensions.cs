@@ -57,7 +57,7 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<FileFingerprinter>();
 
         // --- registry ---
-        services.TryAddSingleton<IDocumentRegistry, SqliteDocumentRegistry>();
+        RegistryBuilderExtensions.AddDocumentRegistry<SqliteDocumentRegistry>(services, replace: false);
 
         // --- indexes ---
         // vector: the embedded on-disk index; UseInMemoryVectorIndex / UseVectorIndex<T> replace it.

@@ -8,7 +8,7 @@ namespace DocPipeline.Embeddings;
 /// sure a data folder is only ever used with the embedder it was built with.
 /// </summary>
 /// <remarks>Calls go through the <see cref="BatchingEmbeddingGenerator"/>, so concurrent jobs share embedder calls.</remarks>
-internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, IDocumentRegistry registry)
+internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, ISettingsStore settings)
 {
     internal const string EmbedderSettingKey = RegistrySettings.Embedder;
 
@@ -35,10 +35,10 @@ internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, IDo
             }
 
             var key = await DescribeAsync(generator, cancellationToken).ConfigureAwait(false);
-            var recorded = await registry.GetSettingAsync(EmbedderSettingKey, cancellationToken).ConfigureAwait(false);
+            var recorded = await settings.GetSettingAsync(EmbedderSettingKey, cancellationToken).ConfigureAwait(false);
             if (recorded is null)
             {
-                await registry.SetSettingAsync(EmbedderSettingKey, key, cancellationToken).ConfigureAwait(false);
+                await settings.SetSettingAsync(EmbedderSettingKey, key, cancellationToken).ConfigureAwait(false);
             }
             else if (!string.Equals(recorded, key, StringComparison.Ordinal))
             {

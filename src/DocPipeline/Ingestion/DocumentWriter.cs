@@ -9,7 +9,13 @@ namespace DocPipeline.Ingestion;
 /// chunks and embeddings in the registry, upsert them into both indexes, record that, delete the chunks that
 /// disappeared, then commit. Every step is idempotent, so a retried or resumed job simply runs the sequence again.
 /// </summary>
-internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex vectorIndex, IKeywordIndex keywordIndex, EmbeddingService embeddings)
+internal sealed class DocumentWriter(
+    IDocumentRegistry registry,
+    IRunGenerationStore generations,
+    IEmbeddingCache embeddingCache,
+    IVectorIndex vectorIndex,
+    IKeywordIndex keywordIndex,
+    EmbeddingService embeddings)
 {
     private static readonly IReadOnlyDictionary<string, ReadOnlyMemory<float>> EmptyVectors = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
 
@@ -30,7 +36,7 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
     /// </summary>
     /// <param name="registry">The registry as the attempt sees it, after it took the document.</param>
     public DocumentWriter WithFence(FencedDocumentRegistry registry) =>
-        new(registry, new FencedVectorIndex(vectorIndex, registry), new FencedKeywordIndex(keywordIndex, registry), embeddings);
+        new(registry, registry, embeddingCache, new FencedVectorIndex(vectorIndex, registry), new FencedKeywordIndex(keywordIndex, registry), embeddings);
 
     /// <summary>
     /// Stores <paramref name="content"/> as the next version of its document. Only chunk texts missing from the
@@ -124,7 +130,7 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
 
             var last = next == content.Chunks.Count;
             var hashes = chunks.Select(c => c.TextHash).Distinct(StringComparer.Ordinal).ToList();
-            var cached = await registry.GetEmbeddingsAsync(model, hashes, cancellationToken).ConfigureAwait(false);
+            var cached = await embeddingCache.GetEmbeddingsAsync(model, hashes, cancellationToken).ConfigureAwait(false);
             var fresh = await EmbedMissingAsync(chunks, hashes, cached, cancellationToken).ConfigureAwait(false);
             embeddedCount += fresh.Count;
             reused += chunks.Count(c => cached.ContainsKey(c.TextHash));
@@ -240,7 +246,7 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
     /// </summary>
     /// <param name="staged">The staged version.</param>
     /// <param name="rewriteAll">Whether to write every chunk, not only the new or changed ones.</param>
-    /// <param name="seenGeneration">The ingestion run that saw the document (see <see cref="IDocumentRegistry.MarkSeenAsync"/>), or 0.</param>
+    /// <param name="seenGeneration">The ingestion run that saw the document (see <see cref="IRunGenerationStore.MarkSeenAsync"/>), or 0.</param>
     /// <param name="cancellationToken">Stops the work.</param>
     /// <returns>The number of chunks of the version, or <see langword="null"/> when it was no longer staged (a newer job got there first).</returns>
     public async Task<int?> PublishAsync(StagedDocument staged, bool rewriteAll, long seenGeneration, CancellationToken cancellationToken)
@@ -270,12 +276,12 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
             }
         }
 
-        if (document.Version == 0 && registry is IPublishCommitRegistry publisher)
+        if (document.Version == 0)
         {
             // No earlier version whose chunks must go between recording the index versions and the commit: one write.
             var published = await IngestionInstruments.TimeAsync(
                 "registry_commit",
-                publisher.CommitPublishedAsync(staged.DocumentId, _indexNames, staged.Version, seenGeneration, cancellationToken)).ConfigureAwait(false);
+                registry.CommitPublishedAsync(staged.DocumentId, _indexNames, staged.Version, seenGeneration, cancellationToken)).ConfigureAwait(false);
             return published ? count : null;
         }
 
@@ -290,7 +296,7 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
         var committed = await IngestionInstruments.TimeAsync("registry_commit", registry.CommitAsync(staged.DocumentId, staged.Version, cancellationToken)).ConfigureAwait(false);
         if (committed && seenGeneration > 0)
         {
-            await registry.MarkSeenAsync([staged.DocumentId], seenGeneration, cancellationToken).ConfigureAwait(false);
+            await generations.MarkSeenAsync([staged.DocumentId], seenGeneration, cancellationToken).ConfigureAwait(false);
         }
 
         return committed ? count : null;
@@ -389,7 +395,7 @@ internal sealed class DocumentWriter(IDocumentRegistry registry, IVectorIndex ve
         }
 
         var model = await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
-        var loaded = await registry.GetEmbeddingsAsync(model, missing, cancellationToken).ConfigureAwait(false);
+        var loaded = await embeddingCache.GetEmbeddingsAsync(model, missing, cancellationToken).ConfigureAwait(false);
         var all = new Dictionary<string, ReadOnlyMemory<float>>(known, StringComparer.Ordinal);
         foreach (var hash in missing)
         {

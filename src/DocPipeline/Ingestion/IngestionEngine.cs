@@ -20,6 +20,7 @@ namespace DocPipeline.Ingestion;
 internal sealed class IngestionEngine(
     IJobStore jobs,
     IDocumentRegistry registry,
+    IRunGenerationStore generations,
     FileFingerprinter fingerprinter,
     ExtractorResolver extractors,
     IngestionRunRegistry runs,
@@ -39,7 +40,7 @@ internal sealed class IngestionEngine(
 
         // A data folder built with another embedder is refused before anything runs, not by every job in turn.
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
-        var generation = await registry.BeginRunAsync(cancellationToken).ConfigureAwait(false);
+        var generation = await generations.BeginRunAsync(cancellationToken).ConfigureAwait(false);
         var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time);
         runs.Add(run);
         try
@@ -138,7 +139,7 @@ internal sealed class IngestionEngine(
 
         var removals = new List<JobRequest>();
         var cleanupBatch = run.BatchId + "-cleanup";
-        await foreach (var document in registry.StreamNotSeenAsync(generation, cancellationToken).ConfigureAwait(false))
+        await foreach (var document in generations.StreamNotSeenAsync(generation, cancellationToken).ConfigureAwait(false))
         {
             if (options.Cleanup == CleanupMode.Full || scope.Contains(document.Source))
             {
@@ -205,8 +206,8 @@ internal sealed class IngestionEngine(
         var ids = supported.ToDictionary(p => p, DocumentIds.FromSource, StringComparer.Ordinal);
 
         // Ids the registry does not know are no-ops here, so an unchanged corpus needs no registry read at all; the
-        // write overlaps the fingerprint check, and says which documents the registry holds (null: ask below).
-        var marking = MarkSeenAsync(ids.Values.ToList(), generation, cancellationToken);
+        // write overlaps the fingerprint check, and says which documents the registry holds.
+        var marking = generations.MarkSeenAndListCommittedAsync(ids.Values.ToList(), generation, cancellationToken);
         IReadOnlyDictionary<string, DocumentRecord> known = new Dictionary<string, DocumentRecord>(StringComparer.Ordinal);
         if (options.UpdateMode == UpdateMode.SkipExisting)
         {
@@ -228,7 +229,7 @@ internal sealed class IngestionEngine(
             supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken);
         await Task.WhenAll(marking, checking).ConfigureAwait(false);
         var checks = await checking.ConfigureAwait(false);
-        var committed = options.ForceReprocess ? null : await CommittedAsync(await marking.ConfigureAwait(false), checks, ids, cancellationToken).ConfigureAwait(false);
+        var committed = options.ForceReprocess ? null : await marking.ConfigureAwait(false);
 
         if (options.UpdateMode != UpdateMode.SkipExisting)
         {
@@ -303,37 +304,6 @@ internal sealed class IngestionEngine(
 
         await queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
         run.Queued(requests.Count);
-    }
-
-    /// <summary>Marks the documents seen; with a registry that says which of them it holds in the same write, returns those ids.</summary>
-    private async Task<IReadOnlySet<string>?> MarkSeenAsync(List<string> documentIds, long generation, CancellationToken cancellationToken)
-    {
-        if (registry is ISeenMarkingRegistry seen)
-        {
-            return await seen.MarkSeenAndListCommittedAsync(documentIds, generation, cancellationToken).ConfigureAwait(false);
-        }
-
-        await registry.MarkSeenAsync(documentIds, generation, cancellationToken).ConfigureAwait(false);
-        return null;
-    }
-
-    /// <summary>The committed documents among the sources whose fingerprint is unchanged: <paramref name="marked"/>, or one bulk read.</summary>
-    private async Task<IReadOnlySet<string>> CommittedAsync(
-        IReadOnlySet<string>? marked, IReadOnlyList<FingerprintCheck> checks, Dictionary<string, string> ids, CancellationToken cancellationToken)
-    {
-        if (marked is not null)
-        {
-            return marked;
-        }
-
-        var unchanged = checks.Where(c => c.Status is FingerprintStatus.Unchanged or FingerprintStatus.Touched).Select(c => ids[c.Source]).ToList();
-        if (unchanged.Count == 0)
-        {
-            return new HashSet<string>(StringComparer.Ordinal);
-        }
-
-        var found = await registry.GetManyAsync(unchanged, cancellationToken).ConfigureAwait(false);
-        return found.Where(p => p.Value.Version > 0).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>

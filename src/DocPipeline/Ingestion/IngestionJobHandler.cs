@@ -24,6 +24,7 @@ namespace DocPipeline.Ingestion;
 /// </remarks>
 internal sealed class IngestionJobHandler(
     IDocumentRegistry registry,
+    IRunGenerationStore generations,
     DocumentWriter writer,
     ExtractorResolver extractors,
     IChunker chunker,
@@ -45,8 +46,8 @@ internal sealed class IngestionJobHandler(
 
         // Every registry and index write of the attempt is fenced by its lease (DESIGN.md): take the document before
         // reading it, so that whatever a worker that lost this job wrote earlier is seen here, and nothing it writes later lands.
-        var fenced = await FencedDocumentRegistry.TakeAsync(registry, fence, cancellationToken).ConfigureAwait(false);
-        return await new IngestionJobHandler(fenced, writer.WithFence(fenced), extractors, chunker, fingerprints, runs, options, time)
+        var fenced = await FencedDocumentRegistry.TakeAsync(registry, generations, fence, cancellationToken).ConfigureAwait(false);
+        return await new IngestionJobHandler(fenced, fenced, writer.WithFence(fenced), extractors, chunker, fingerprints, runs, options, time)
             .RunAsync(context, cancellationToken).ConfigureAwait(false);
     }
 

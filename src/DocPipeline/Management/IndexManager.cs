@@ -19,6 +19,7 @@ namespace DocPipeline.Management;
 internal sealed class IndexManager(
     IJobStore jobs,
     IDocumentRegistry registry,
+    ISettingsStore settings,
     IVectorIndex vectorIndex,
     IKeywordIndex keywordIndex,
     ExtractorResolver extractors,
@@ -128,7 +129,7 @@ internal sealed class IndexManager(
         var counts = jobs.GetCountsAsync(null, cancellationToken);
         var failures = jobs.ListAsync(new JobQuery { Status = JobStatus.Failed, Limit = RecentFailures }, cancellationToken);
         var latest = jobs.ListAsync(new JobQuery { Limit = 1 }, cancellationToken);
-        var embedder = registry.GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
+        var embedder = settings.GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
         await Task.WhenAll(registryStatistics, vectorStatistics, keywordStatistics, counts, failures, latest, embedder).ConfigureAwait(false);
 
         var documents = await registryStatistics.ConfigureAwait(false);

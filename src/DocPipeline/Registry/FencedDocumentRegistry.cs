@@ -1,9 +1,9 @@
 namespace DocPipeline.Registry;
 
 /// <summary>
-/// The registry as one job attempt sees it: reads pass through; every document write carries the attempt's
-/// <see cref="WriteFence"/>, which the registry checks in the write's own transaction, and is refused once another
-/// attempt took the document.
+/// The registry as one job attempt sees it (its documents and its run generations): reads pass through; every document
+/// write carries the attempt's <see cref="WriteFence"/>, which the registry checks in the write's own transaction, and
+/// is refused once another attempt took the document.
 /// </summary>
 /// <remarks>
 /// <para>Why this is enough: the new owner takes the document (a registry write) after claiming the job and before it
@@ -12,15 +12,19 @@ namespace DocPipeline.Registry;
 /// finds pending is dropped when it stages its own), or after it, and is refused.</para>
 /// <para>A registry that does not implement <see cref="IDocumentFenceStore"/> gets check-then-write: the lease is
 /// confirmed with the job store before each write, which leaves the window between the check and the write.</para>
+/// <para>The embedding cache is not wrapped: an attempt saves embeddings only with its chunks (a fenced stage), and
+/// reads them from the cache directly.</para>
 /// </remarks>
-internal sealed class FencedDocumentRegistry : IDocumentRegistry, IPublishCommitRegistry
+internal sealed class FencedDocumentRegistry : IDocumentRegistry, IRunGenerationStore
 {
     private readonly IDocumentRegistry _inner;
+    private readonly IRunGenerationStore _runs;
     private readonly IDocumentFenceStore? _fences;
 
-    private FencedDocumentRegistry(IDocumentRegistry inner, WriteFence fence)
+    private FencedDocumentRegistry(IDocumentRegistry inner, IRunGenerationStore runs, WriteFence fence)
     {
         _inner = inner;
+        _runs = runs;
         _fences = inner as IDocumentFenceStore;
         Fence = fence;
     }
@@ -34,9 +38,14 @@ internal sealed class FencedDocumentRegistry : IDocumentRegistry, IPublishCommit
     /// earlier owner can write: if another worker claimed the job in between, this attempt stops before writing anything.
     /// </summary>
     /// <exception cref="Jobs.JobLeaseLostException">The lease is no longer held.</exception>
-    public static async Task<FencedDocumentRegistry> TakeAsync(IDocumentRegistry inner, WriteFence fence, CancellationToken cancellationToken)
+    /// <param name="inner">The registry's documents.</param>
+    /// <param name="runs">The registry's run generations (the same storage as <paramref name="inner"/>).</param>
+    /// <param name="fence">The attempt's fence.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    public static async Task<FencedDocumentRegistry> TakeAsync(IDocumentRegistry inner, IRunGenerationStore runs, WriteFence fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(fence);
         await ConfirmAsync(fence, cancellationToken).ConfigureAwait(false);
         if (inner is IDocumentFenceStore fences)
@@ -45,7 +54,7 @@ internal sealed class FencedDocumentRegistry : IDocumentRegistry, IPublishCommit
             await ConfirmAsync(fence, cancellationToken).ConfigureAwait(false);
         }
 
-        return new FencedDocumentRegistry(inner, fence);
+        return new FencedDocumentRegistry(inner, runs, fence);
     }
 
     /// <summary>Checks, without writing, that the attempt still owns the document (before a write the registry cannot fence, such as an index write).</summary>
@@ -92,22 +101,8 @@ internal sealed class FencedDocumentRegistry : IDocumentRegistry, IPublishCommit
     public Task<bool> CommitAsync(string documentId, int version, CancellationToken cancellationToken = default) =>
         WriteAsync(() => _inner.CommitAsync(documentId, version, cancellationToken), cancellationToken);
 
-    public async Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken)
-    {
-        if (_inner is IPublishCommitRegistry publisher)
-        {
-            return await WriteAsync(() => publisher.CommitPublishedAsync(documentId, indexNames, version, seenGeneration, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-
-        await SetIndexVersionsAsync(documentId, indexNames, version, cancellationToken).ConfigureAwait(false);
-        var committed = await CommitAsync(documentId, version, cancellationToken).ConfigureAwait(false);
-        if (committed && seenGeneration > 0)
-        {
-            await MarkSeenAsync([documentId], seenGeneration, cancellationToken).ConfigureAwait(false);
-        }
-
-        return committed;
-    }
+    public Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => _inner.CommitPublishedAsync(documentId, indexNames, version, seenGeneration, cancellationToken), cancellationToken);
 
     public Task MarkFailedAsync(string documentId, string error, CancellationToken cancellationToken = default) =>
         WriteAsync(() => _inner.MarkFailedAsync(documentId, error, cancellationToken), cancellationToken);
@@ -118,27 +113,21 @@ internal sealed class FencedDocumentRegistry : IDocumentRegistry, IPublishCommit
     public Task<bool> RemoveAsync(string documentId, CancellationToken cancellationToken = default) =>
         WriteAsync(() => _inner.RemoveAsync(documentId, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, ReadOnlyMemory<float>>> GetEmbeddingsAsync(string model, IReadOnlyCollection<string> textHashes, CancellationToken cancellationToken = default) =>
-        _inner.GetEmbeddingsAsync(model, textHashes, cancellationToken);
-
     public Task<IReadOnlyDictionary<string, ResolvedChunk>> ResolveChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default) =>
         _inner.ResolveChunksAsync(chunkIds, cancellationToken);
 
     public IAsyncEnumerable<RegistryEntry> StreamEntriesAsync(CancellationToken cancellationToken = default) => _inner.StreamEntriesAsync(cancellationToken);
 
-    public Task<long> BeginRunAsync(CancellationToken cancellationToken = default) => _inner.BeginRunAsync(cancellationToken);
+    public Task<long> BeginRunAsync(CancellationToken cancellationToken = default) => _runs.BeginRunAsync(cancellationToken);
 
     public Task MarkSeenAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => _inner.MarkSeenAsync(documentIds, generation, cancellationToken), cancellationToken);
+        WriteAsync(() => _runs.MarkSeenAsync(documentIds, generation, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlySet<string>> MarkSeenAndListCommittedAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => _runs.MarkSeenAndListCommittedAsync(documentIds, generation, cancellationToken), cancellationToken);
 
     public IAsyncEnumerable<DocumentRecord> StreamNotSeenAsync(long generation, CancellationToken cancellationToken = default) =>
-        _inner.StreamNotSeenAsync(generation, cancellationToken);
-
-    public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default) => _inner.GetSettingAsync(key, cancellationToken);
-
-    public Task SetSettingAsync(string key, string value, CancellationToken cancellationToken = default) => _inner.SetSettingAsync(key, value, cancellationToken);
-
-    public Task<long> PurgeUnusedEmbeddingsAsync(CancellationToken cancellationToken = default) => _inner.PurgeUnusedEmbeddingsAsync(cancellationToken);
+        _runs.StreamNotSeenAsync(generation, cancellationToken);
 
     public Task<RegistryStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default) => _inner.GetStatisticsAsync(cancellationToken);
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace DocPipeline.Registry;
 
 /// <summary>A volatile registry for tests, chosen explicitly with <c>UseInMemoryDocumentRegistry()</c>. Same semantics as the SQLite one.</summary>
-internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentRegistry, IDocumentFenceStore
+internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentRegistry, IEmbeddingCache, IRunGenerationStore, ISettingsStore, IDocumentFenceStore
 {
     private readonly Lock _lock = new();
     private readonly SortedDictionary<string, Entry> _documents = new(StringComparer.Ordinal);
@@ -158,6 +158,12 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
 
     public Task SetIndexVersionsAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, CancellationToken cancellationToken = default)
     {
+        SetIndexVersions(documentId, indexNames, version);
+        return Task.CompletedTask;
+    }
+
+    private void SetIndexVersions(string documentId, IReadOnlyCollection<string> indexNames, int version)
+    {
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(indexNames);
         lock (_lock)
@@ -174,11 +180,12 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
                 entry.Record = entry.Record with { IndexVersions = versions, UpdatedAt = time.GetUtcNow() };
             }
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task<bool> CommitAsync(string documentId, int version, CancellationToken cancellationToken = default)
+    public Task<bool> CommitAsync(string documentId, int version, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Commit(documentId, version));
+
+    private bool Commit(string documentId, int version)
     {
         ArgumentNullException.ThrowIfNull(documentId);
         lock (_lock)
@@ -186,7 +193,7 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
             CheckFence();
             if (!_documents.TryGetValue(documentId, out var entry) || entry.Record.PendingVersion != version || entry.Staged is not { } staged)
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             foreach (var other in entry.Versions.Keys.Where(v => v != version).ToList())
@@ -208,6 +215,27 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
                 UpdatedAt = time.GetUtcNow(),
             };
             entry.Staged = null;
+            return true;
+        }
+    }
+
+    public Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(indexNames);
+        lock (_lock)
+        {
+            // The lock is held throughout (it is reentrant), so the three steps are one write.
+            if (!Commit(documentId, version))
+            {
+                return Task.FromResult(false);
+            }
+
+            SetIndexVersions(documentId, indexNames, version);
+            if (seenGeneration > 0)
+            {
+                Update(documentId, r => r with { LastSeenRun = Math.Max(r.LastSeenRun, seenGeneration) }, touch: false);
+            }
+
             return Task.FromResult(true);
         }
     }
@@ -256,6 +284,21 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
         }
     }
 
+    public Task PutEmbeddingsAsync(string model, IReadOnlyDictionary<string, ReadOnlyMemory<float>> embeddings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        lock (_lock)
+        {
+            foreach (var (hash, vector) in embeddings)
+            {
+                _embeddings[(model, hash)] = vector.ToArray();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyDictionary<string, ResolvedChunk>> ResolveChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunkIds);
@@ -302,15 +345,24 @@ internal sealed class InMemoryDocumentRegistry(TimeProvider time) : IDocumentReg
 
     public Task<long> BeginRunAsync(CancellationToken cancellationToken = default) => Task.FromResult(Interlocked.Increment(ref _generation));
 
-    public Task MarkSeenAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken = default)
+    public Task<IReadOnlySet<string>> MarkSeenAndListCommittedAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentIds);
+        var committed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in documentIds)
         {
-            Update(id, r => r with { LastSeenRun = Math.Max(r.LastSeenRun, generation) }, touch: false);
+            Update(id, r =>
+            {
+                if (r.Version > 0)
+                {
+                    committed.Add(id);
+                }
+
+                return r with { LastSeenRun = Math.Max(r.LastSeenRun, generation) };
+            }, touch: false);
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult<IReadOnlySet<string>>(committed);
     }
 
     public async IAsyncEnumerable<DocumentRecord> StreamNotSeenAsync(long generation, [EnumeratorCancellation] CancellationToken cancellationToken = default)

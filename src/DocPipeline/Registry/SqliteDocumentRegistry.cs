@@ -12,7 +12,7 @@ namespace DocPipeline.Registry;
 /// commit drops the old rows, so search can always resolve the chunks either index returns. Embeddings are stored
 /// once per (model, chunk text hash), shared by every chunk and version with that text.
 /// </remarks>
-internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommitRegistry, ISeenMarkingRegistry, IDocumentFenceStore
+internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IEmbeddingCache, IRunGenerationStore, ISettingsStore, IDocumentFenceStore
 {
     internal static readonly SqliteSchema Schema = new("registry",
     [
@@ -379,9 +379,10 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         }
     }
 
-    /// <summary>Puts embeddings into the embedding cache without a document (a registry rebuild recovers them for chunks it cannot recover).</summary>
-    internal Task PutEmbeddingsAsync(string model, IReadOnlyDictionary<string, ReadOnlyMemory<float>> embeddings, CancellationToken cancellationToken)
+    public Task PutEmbeddingsAsync(string model, IReadOnlyDictionary<string, ReadOnlyMemory<float>> embeddings, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(embeddings);
         var rows = embeddings.Select(p => (p.Key, EmbeddingBlob.ToBytes(p.Value))).ToArray();
         return rows.Length == 0 ? Task.CompletedTask : _database.WriteAsync(session => PutEmbeddings(session, model, rows), cancellationToken);
     }
@@ -415,7 +416,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
         return WriteDocumentAsync(session => Commit(session, documentId, version, now), cancellationToken);
     }
 
-    public Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken)
+    public Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(indexNames);
@@ -657,7 +658,7 @@ internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IPublishCommit
             ("$ids", json)), cancellationToken);
     }
 
-    public Task<IReadOnlySet<string>> MarkSeenAndListCommittedAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<string>> MarkSeenAndListCommittedAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentIds);
         if (documentIds.Count == 0)

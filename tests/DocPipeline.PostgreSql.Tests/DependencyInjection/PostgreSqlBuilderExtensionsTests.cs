@@ -28,7 +28,10 @@ public sealed class PostgreSqlBuilderExtensionsTests
 
         Assert.IsType<PostgreSqlJobStore>(provider.GetRequiredService<IJobStore>());
         Assert.IsType<PostgreSqlFingerprintStore>(provider.GetRequiredService<IFingerprintStore>());
-        Assert.IsType<PostgreSqlDocumentRegistry>(provider.GetRequiredService<IDocumentRegistry>());
+        var registry = Assert.IsType<PostgreSqlDocumentRegistry>(provider.GetRequiredService<IDocumentRegistry>());
+        Assert.Same(registry, provider.GetRequiredService<IEmbeddingCache>());
+        Assert.Same(registry, provider.GetRequiredService<IRunGenerationStore>());
+        Assert.Same(registry, provider.GetRequiredService<ISettingsStore>());
         Assert.IsNotType<PostgreSqlKeywordIndex>(provider.GetRequiredService<IKeywordIndex>());
         Assert.Single(provider.GetServices<PostgreSqlDatabase>());
     }

@@ -1,24 +1,12 @@
 using DocPipeline.Registry;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace DocPipeline.Specification.Tests.Registry;
 
 /// <summary>The behaviour every <see cref="IDocumentRegistry"/> must have. Implementations inherit this class and supply the factory.</summary>
-public abstract class DocumentRegistrySpecification : IDisposable
+public abstract class DocumentRegistrySpecification : RegistrySpecificationBase
 {
-    private const string Model = "test-model:3";
-
-    protected DocumentRegistrySpecification()
-    {
-        Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    }
-
-    protected FakeTimeProvider Time { get; }
-
-    protected TestDirectory Directory { get; } = new();
-
-    /// <summary>Creates the registry under test, empty, using <see cref="Time"/>. Called again with <paramref name="reopen"/> to reopen the same storage.</summary>
+    /// <summary>Creates the registry under test, empty, using <see cref="RegistrySpecificationBase.Time"/>. Called again with <paramref name="reopen"/> to reopen the same storage.</summary>
     protected abstract IDocumentRegistry CreateRegistry(bool reopen = false);
 
     [Fact]
@@ -102,24 +90,18 @@ public abstract class DocumentRegistrySpecification : IDisposable
     }
 
     [Fact]
-    public async Task AppendStagedChunksAsync_StagedVersion_ChunksAndEmbeddingsJoinItAndCommitTogether()
+    public async Task AppendStagedChunksAsync_StagedVersion_ChunksJoinItAndCommitTogether()
     {
         var registry = CreateRegistry();
         await Commit(registry, Version("doc-a", 1, "old"));
         await registry.StageAsync(Version("doc-a", 2, "one", "two"));
-        var more = Version("doc-a", 2, "three") with
-        {
-            EmbeddingModel = Model,
-            NewEmbeddings = new Dictionary<string, ReadOnlyMemory<float>> { [TextHash("three")] = new float[] { 1, 2, 3 } },
-        };
+        var more = Version("doc-a", 2, "three");
         more = more with { Chunks = [more.Chunks[0] with { Ordinal = 2 }] };
 
         await registry.AppendStagedChunksAsync(more);
 
         Assert.Equal(1, (await registry.GetAsync("doc-a"))!.Version);
         Assert.Equal(["one", "two", "three"], (await registry.GetChunksAsync("doc-a", 2)).Select(c => c.Text));
-        var embeddings = await registry.GetEmbeddingsAsync(Model, [TextHash("three")]);
-        Assert.Equal([1f, 2f, 3f], embeddings[TextHash("three")].ToArray());
         Assert.True(await registry.CommitAsync("doc-a", 2));
         Assert.Equal(3, (await registry.GetAsync("doc-a"))!.ChunkCount);
     }
@@ -179,20 +161,35 @@ public abstract class DocumentRegistrySpecification : IDisposable
     }
 
     [Fact]
-    public async Task GetEmbeddingsAsync_StoredWithStage_ReturnedForThatModelOnly()
+    public async Task CommitPublishedAsync_StagedVersion_CommittedWithIndexVersionsAndSeenRunInOneCall()
     {
         var registry = CreateRegistry();
-        await registry.StageAsync(Version("doc-a", 1, "one") with
-        {
-            EmbeddingModel = Model,
-            NewEmbeddings = new Dictionary<string, ReadOnlyMemory<float>> { [TextHash("one")] = new[] { 0.6f, 0.8f, 0f } },
-        });
+        await registry.StageAsync(Version("doc-a", 1, "one", "two"));
 
-        var found = await registry.GetEmbeddingsAsync(Model, [TextHash("one"), TextHash("missing")]);
-        var otherModel = await registry.GetEmbeddingsAsync("other:3", [TextHash("one")]);
+        Assert.False(await registry.CommitPublishedAsync("doc-a", ["vector", "keyword"], 2, 7));
+        var untouched = (await registry.GetAsync("doc-a"))!;
+        Assert.Equal((0, 1, 0L), (untouched.Version, untouched.PendingVersion, untouched.LastSeenRun));
+        Assert.Empty(untouched.IndexVersions);
 
-        Assert.Equal([0.6f, 0.8f, 0f], Assert.Single(found).Value.ToArray());
-        Assert.Empty(otherModel);
+        Assert.True(await registry.CommitPublishedAsync("doc-a", ["vector", "keyword"], 1, 7));
+        var committed = (await registry.GetAsync("doc-a"))!;
+        Assert.Equal((1, (int?)null, 7L, 2), (committed.Version, committed.PendingVersion, committed.LastSeenRun, committed.ChunkCount));
+        Assert.Equal(new Dictionary<string, int> { ["vector"] = 1, ["keyword"] = 1 }, committed.IndexVersions);
+        Assert.False(await registry.CommitPublishedAsync("doc-a", ["vector"], 1, 9));
+        Assert.Equal(7L, (await registry.GetAsync("doc-a"))!.LastSeenRun);
+    }
+
+    [Fact]
+    public async Task CommitPublishedAsync_NoRun_LeavesLastSeenRunAlone()
+    {
+        var registry = CreateRegistry();
+        await registry.StageAsync(Version("doc-a", 1, "one"));
+
+        Assert.True(await registry.CommitPublishedAsync("doc-a", ["vector"], 1, 0));
+
+        var committed = (await registry.GetAsync("doc-a"))!;
+        Assert.Equal((1, 0L), (committed.Version, committed.LastSeenRun));
+        Assert.Equal(new Dictionary<string, int> { ["vector"] = 1 }, committed.IndexVersions);
     }
 
     [Fact]
@@ -281,60 +278,6 @@ public abstract class DocumentRegistrySpecification : IDisposable
     }
 
     [Fact]
-    public async Task MarkSeenAsync_DocumentsNotSeenByARun_AreStreamed()
-    {
-        var registry = CreateRegistry();
-        await Commit(registry, Version("seen", 1, "x"));
-        await Commit(registry, Version("gone", 1, "y"));
-        var first = await registry.BeginRunAsync();
-        var second = await registry.BeginRunAsync();
-
-        await registry.MarkSeenAsync(["seen"], second);
-
-        Assert.True(second > first);
-        var notSeen = new List<string>();
-        await foreach (var document in registry.StreamNotSeenAsync(second))
-        {
-            notSeen.Add(document.Id);
-        }
-
-        Assert.Equal(["gone"], notSeen);
-    }
-
-    [Fact]
-    public async Task SettingAsync_RoundTrip_LastWriteWins()
-    {
-        var registry = CreateRegistry();
-
-        Assert.Null(await registry.GetSettingAsync("embedder"));
-        await registry.SetSettingAsync("embedder", "a");
-        await registry.SetSettingAsync("embedder", "b");
-
-        Assert.Equal("b", await registry.GetSettingAsync("embedder"));
-    }
-
-    [Fact]
-    public async Task PurgeUnusedEmbeddingsAsync_RemovesOnlyEmbeddingsNoChunkUses()
-    {
-        var registry = CreateRegistry();
-        await Commit(registry, Version("doc-a", 1, "old text") with
-        {
-            EmbeddingModel = Model,
-            NewEmbeddings = new Dictionary<string, ReadOnlyMemory<float>> { [TextHash("old text")] = new[] { 1f, 0f, 0f } },
-        });
-        await Commit(registry, Version("doc-a", 2, "new text") with
-        {
-            EmbeddingModel = Model,
-            NewEmbeddings = new Dictionary<string, ReadOnlyMemory<float>> { [TextHash("new text")] = new[] { 0f, 1f, 0f } },
-        });
-
-        Assert.Equal(1, await registry.PurgeUnusedEmbeddingsAsync());
-
-        var left = await registry.GetEmbeddingsAsync(Model, [TextHash("old text"), TextHash("new text")]);
-        Assert.Equal(TextHash("new text"), Assert.Single(left).Key);
-    }
-
-    [Fact]
     public async Task GetStatisticsAsync_CountsCommittedPendingAndFailed()
     {
         var registry = CreateRegistry();
@@ -370,47 +313,5 @@ public abstract class DocumentRegistrySpecification : IDisposable
 
         Assert.Null(await registry.GetAsync("nope"));
         Assert.Empty(await registry.GetChunksAsync("nope", 1));
-    }
-
-    public void Dispose()
-    {
-        DisposeRegistry();
-        Directory.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Releases what <see cref="CreateRegistry"/> opened.</summary>
-    protected virtual void DisposeRegistry()
-    {
-    }
-
-    protected static string TextHash(string text) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
-
-    protected static string ChunkId(string documentId, string text) => $"{documentId}#{TextHash(text)[..12]}";
-
-    protected static StagedVersion Version(string documentId, int version, params string[] texts) => new()
-    {
-        DocumentId = documentId,
-        Source = $"/src/{documentId}.txt",
-        Version = version,
-        ContentHash = $"hash-{documentId}-{version}",
-        Chunks = texts.Select((text, i) => new ChunkRecord
-        {
-            ChunkId = ChunkId(documentId, text),
-            DocumentId = documentId,
-            Revision = version,
-            Ordinal = i,
-            Text = text,
-            TextHash = TextHash(text),
-            StartOffset = 0,
-            EndOffset = text.Length,
-        }).ToList(),
-    };
-
-    protected static async Task Commit(IDocumentRegistry registry, StagedVersion version)
-    {
-        await registry.StageAsync(version);
-        Assert.True(await registry.CommitAsync(version.DocumentId, version.Version));
     }
 }

@@ -50,7 +50,7 @@ public sealed class ConsistencyCheckerTests : IDisposable
         await vector.ClearAsync();
         await keyword.UpsertAsync([new KeywordRecord { ChunkId = "doc#2", DocumentId = "doc", Version = 9, Text = "stale" }]);
         var checker = new ConsistencyChecker(registry, [vector, keyword], _directory.File("tmp"), TimeProvider.System);
-        var writer = new ArtifactWriter(registry);
+        var writer = new ArtifactWriter(registry, registry);
         IndexRepairer? repairer = null;
 
         var before = (await checker.ScanAsync(_ => repairer = new IndexRepairer(registry, checker.Indexes, writer), CancellationToken.None)).Report;

@@ -254,7 +254,7 @@ public sealed class IndexMaintenanceTests : IDisposable
         var id = ConsistencyCorpus.DocumentId(_directory, "composting.txt");
         var chunk = (await ConsistencyCorpus.ChunksAsync(pipeline, id))[0];
         await pipeline.Get<IVectorIndex>().DeleteChunksAsync([chunk.ChunkId]);
-        await pipeline.Get<IDocumentRegistry>().SetSettingAsync(RegistrySettings.Embedder, "another-model:384");
+        await pipeline.Get<ISettingsStore>().SetSettingAsync(RegistrySettings.Embedder, "another-model:384");
         pipeline.Embedder.Reset();
 
         var result = await pipeline.Get<IIndexMaintenance>().RepairAsync(new RepairOptions { AutoFix = true });
@@ -284,8 +284,8 @@ public sealed class IndexMaintenanceTests : IDisposable
         await vector.DeleteChunksAsync([lighthouseChunks[0].ChunkId, lighthouseChunks[1].ChunkId]);
 
         var sourdoughChunk = (await ConsistencyCorpus.ChunksAsync(pipeline, sourdough))[0];
-        var vectors = await pipeline.Get<IDocumentRegistry>().GetEmbeddingsAsync(
-            (await pipeline.Get<IDocumentRegistry>().GetSettingAsync(RegistrySettings.Embedder))!, [sourdoughChunk.TextHash]);
+        var vectors = await pipeline.Get<IEmbeddingCache>().GetEmbeddingsAsync(
+            (await pipeline.Get<ISettingsStore>().GetSettingAsync(RegistrySettings.Embedder))!, [sourdoughChunk.TextHash]);
         await vector.UpsertAsync([new VectorRecord { ChunkId = sourdoughChunk.ChunkId, DocumentId = sourdough, Version = sourdoughChunk.Revision + 7, Vector = vectors[sourdoughChunk.TextHash] }]);
 
         await keyword.UpsertAsync(Enumerable.Range(0, 3)
@@ -316,7 +316,7 @@ public sealed class IndexMaintenanceTests : IDisposable
             Text = text,
             TextHash = hash,
         };
-        var model = (await registry.GetSettingAsync(RegistrySettings.Embedder))!;
+        var model = (await pipeline.Get<ISettingsStore>().GetSettingAsync(RegistrySettings.Embedder))!;
         var embedding = new float[384];
         embedding[3] = 1;
         await registry.StageAsync(new StagedVersion

@@ -90,7 +90,7 @@ public sealed class CrashSafeUpdateTests : IDisposable
     {
         builder.Services.Replace(ServiceDescriptor.Singleton<IVectorIndex>(sp => new FaultyVectorIndex(ActivatorUtilities.CreateInstance<EmbeddedVectorIndex>(sp), faults)));
         builder.Services.Replace(ServiceDescriptor.Singleton<IKeywordIndex>(sp => new FaultyKeywordIndex(LuceneKeywordIndex.CreateOnDisk(sp), faults)));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IDocumentRegistry>(sp => new FaultyRegistry(ActivatorUtilities.CreateInstance<SqliteDocumentRegistry>(sp), faults)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDocumentRegistry>(sp => new FaultyRegistry(sp.GetRequiredService<SqliteDocumentRegistry>(), faults)));
     }
 
     /// <summary>The document is found by a word both versions share, in each index (with the old or the new version's text).</summary>

@@ -11,6 +11,12 @@ internal sealed class FaultyRegistry(IDocumentRegistry inner, FaultInjector faul
         return await inner.CommitAsync(documentId, version, cancellationToken);
     }
 
+    public async Task<bool> CommitPublishedAsync(string documentId, IReadOnlyCollection<string> indexNames, int version, long seenGeneration, CancellationToken cancellationToken = default)
+    {
+        await faults.HitAsync(FaultPoint.BeforeRegistryCommit);
+        return await inner.CommitPublishedAsync(documentId, indexNames, version, seenGeneration, cancellationToken);
+    }
+
     public Task<DocumentRecord?> GetAsync(string documentId, CancellationToken cancellationToken = default) => inner.GetAsync(documentId, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, DocumentRecord>> GetManyAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default) => inner.GetManyAsync(documentIds, cancellationToken);
@@ -49,23 +55,9 @@ internal sealed class FaultyRegistry(IDocumentRegistry inner, FaultInjector faul
 
     public Task<bool> RemoveAsync(string documentId, CancellationToken cancellationToken = default) => inner.RemoveAsync(documentId, cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, ReadOnlyMemory<float>>> GetEmbeddingsAsync(string model, IReadOnlyCollection<string> textHashes, CancellationToken cancellationToken = default) => inner.GetEmbeddingsAsync(model, textHashes, cancellationToken);
-
     public Task<IReadOnlyDictionary<string, ResolvedChunk>> ResolveChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default) => inner.ResolveChunksAsync(chunkIds, cancellationToken);
 
     public IAsyncEnumerable<RegistryEntry> StreamEntriesAsync(CancellationToken cancellationToken = default) => inner.StreamEntriesAsync(cancellationToken);
-
-    public Task<long> BeginRunAsync(CancellationToken cancellationToken = default) => inner.BeginRunAsync(cancellationToken);
-
-    public Task MarkSeenAsync(IReadOnlyCollection<string> documentIds, long generation, CancellationToken cancellationToken = default) => inner.MarkSeenAsync(documentIds, generation, cancellationToken);
-
-    public IAsyncEnumerable<DocumentRecord> StreamNotSeenAsync(long generation, CancellationToken cancellationToken = default) => inner.StreamNotSeenAsync(generation, cancellationToken);
-
-    public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default) => inner.GetSettingAsync(key, cancellationToken);
-
-    public Task SetSettingAsync(string key, string value, CancellationToken cancellationToken = default) => inner.SetSettingAsync(key, value, cancellationToken);
-
-    public Task<long> PurgeUnusedEmbeddingsAsync(CancellationToken cancellationToken = default) => inner.PurgeUnusedEmbeddingsAsync(cancellationToken);
 
     public Task<RegistryStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default) => inner.GetStatisticsAsync(cancellationToken);
 }

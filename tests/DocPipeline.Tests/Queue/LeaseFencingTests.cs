@@ -77,7 +77,7 @@ public abstract class LeaseFencingTests : IAsyncLifetime
         var leaseA = (await Jobs.ClaimAsync(new JobClaimRequest { Owner = "worker-a", LeaseDuration = Lease })).Single();
 
         // A takes the document and stages a version of its own (chunks B's version does not have), then loses its lease.
-        var registryA = await FencedDocumentRegistry.TakeAsync(Registry, Context(leaseA).WriteFence, CancellationToken.None);
+        var registryA = await FencedDocumentRegistry.TakeAsync(Registry, Services.GetRequiredService<IRunGenerationStore>(), Context(leaseA).WriteFence, CancellationToken.None);
         var chunk = new ChunkRecord
         {
             ChunkId = documentId + "#stale",
@@ -101,9 +101,10 @@ public abstract class LeaseFencingTests : IAsyncLifetime
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.AppendStagedChunksAsync(Staged(documentId, source, 1, chunk)));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.SetIndexVersionsAsync(documentId, ["vector", "keyword"], 99));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.CommitAsync(documentId, committed!.Version));
-        await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.CommitPublishedAsync(documentId, ["vector"], committed!.Version, 1, CancellationToken.None));
+        await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.CommitPublishedAsync(documentId, ["vector"], committed!.Version, 1));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.MarkFailedAsync(documentId, "late failure"));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.MarkSeenAsync([documentId], 99));
+        await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.MarkSeenAndListCommittedAsync([documentId], 99));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.MarkRemovingAsync(documentId));
         await Assert.ThrowsAsync<JobLeaseLostException>(() => registryA.RemoveAsync(documentId));
         var keyword = new FencedKeywordIndex(Services.GetRequiredService<IKeywordIndex>(), registryA);

@@ -8,7 +8,9 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
 {
     private readonly List<SqliteDatabase> _databases = [];
 
-    protected override IDocumentRegistry CreateRegistry(bool reopen = false)
+    protected override IDocumentRegistry CreateRegistry(bool reopen = false) => Open();
+
+    private SqliteDocumentRegistry Open()
     {
         var database = SqliteDatabase.Open(Directory.File("registry.db"), "document registry", SqliteDocumentRegistry.Schema);
         _databases.Add(database);
@@ -16,27 +18,9 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
     }
 
     [Fact]
-    public async Task CommitPublishedAsync_StagedVersion_CommittedWithIndexVersionsAndSeenRunInOneCall()
-    {
-        var registry = CreateRegistry();
-        await registry.StageAsync(Version("doc-a", 1, "one", "two"));
-        var publisher = (IPublishCommitRegistry)registry;
-
-        Assert.False(await publisher.CommitPublishedAsync("doc-a", ["vector", "keyword"], 2, 7, CancellationToken.None));
-        var untouched = (await registry.GetAsync("doc-a"))!;
-        Assert.Equal((0, 1, 0L), (untouched.Version, untouched.PendingVersion, untouched.LastSeenRun));
-        Assert.Empty(untouched.IndexVersions);
-
-        Assert.True(await publisher.CommitPublishedAsync("doc-a", ["vector", "keyword"], 1, 7, CancellationToken.None));
-        var committed = (await registry.GetAsync("doc-a"))!;
-        Assert.Equal((1, (int?)null, 7L, 2), (committed.Version, committed.PendingVersion, committed.LastSeenRun, committed.ChunkCount));
-        Assert.Equal(new Dictionary<string, int> { ["vector"] = 1, ["keyword"] = 1 }, committed.IndexVersions);
-    }
-
-    [Fact]
     public async Task Reopen_CommittedDocumentAndEmbeddings_Survive()
     {
-        var registry = CreateRegistry();
+        var registry = Open();
         await Commit(registry, Version("doc-a", 1, "one") with
         {
             EmbeddingModel = "m:2",
@@ -44,7 +28,7 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
         });
         _databases[0].Dispose();
 
-        var reopened = CreateRegistry(reopen: true);
+        var reopened = Open();
 
         Assert.Equal(1, (await reopened.GetAsync("doc-a"))!.Version);
         Assert.Single(await reopened.GetEmbeddingsAsync("m:2", [TextHash("one")]));
@@ -105,7 +89,7 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
     [Fact]
     public async Task Open_NewFile_Has16KbPagesWhileAFileCreatedWith4KbPagesKeepsThemAndWorks()
     {
-        var registry = CreateRegistry();
+        var registry = Open();
         await Commit(registry, Version("doc-a", 1, "one"));
         Assert.Equal(16 * 1024, PageSize(_databases[0]));
 
@@ -127,7 +111,7 @@ public sealed class SqliteDocumentRegistryTests : DocumentRegistrySpecification
     [Fact]
     public async Task PurgeUnusedEmbeddingsAsync_LooksChunksUpThroughTheTextHashPrefixIndex()
     {
-        var registry = CreateRegistry();
+        var registry = Open();
         await Commit(registry, Version("doc-a", 1, "kept") with
         {
             EmbeddingModel = "m:2",
