@@ -118,6 +118,23 @@ public sealed class OperationOptionsValidationTests : IDisposable
         Assert.Contains("RestoreOptions.Source is required", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("BackupOptions.Destination")]
+    [InlineData("RestoreOptions.Source")]
+    public async Task BackupAndRestoreAsync_PathWithNulCharacter_ThrowsNamingTheOption(string option)
+    {
+        await using var pipeline = new TestPipeline(_directory);
+        var maintenance = pipeline.Get<IIndexMaintenance>();
+        var path = _directory.File("back\0ups");
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => option.StartsWith("Backup", StringComparison.Ordinal)
+            ? maintenance.BackupAsync(new BackupOptions { Destination = path })
+            : maintenance.RestoreAsync(new RestoreOptions { Source = path }));
+
+        Assert.Contains($"{option} must be a path without invalid characters", error.Message, StringComparison.Ordinal);
+        AssertNoIndexOpened();
+    }
+
     [Fact]
     public async Task ApplyAsync_NullOperation_ThrowsNamingItsPositionBeforeQueueingAnything()
     {
