@@ -239,7 +239,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         var services = new ServiceCollection();
         services.AddDocPipeline(o => o.DataDirectory = data);
         await using var provider = services.BuildServiceProvider();
-        return await provider.GetRequiredService<IJobStore>().ListAsync(new JobQuery { Limit = int.MaxValue });
+        return await provider.GetRequiredService<IJobStore>().ListAsync(new JobQuery { Limit = JobQuery.MaxLimit });
     }
 
     /// <summary>Chunk ids that one index holds more than once, named with the index.</summary>

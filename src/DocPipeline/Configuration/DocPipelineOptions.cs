@@ -14,6 +14,7 @@ public sealed class DocPipelineOptions
     /// <summary>Gets or sets the folder under which every embedded default store keeps its files.</summary>
     /// <value>The default value is <c>.docpipeline</c>, relative to the current directory.</value>
     [Required]
+    [DataPath]
     public string DataDirectory { get; set; } = ".docpipeline";
 
     /// <summary>Gets the job store and queue options (<c>DocPipeline:Queue</c>).</summary>

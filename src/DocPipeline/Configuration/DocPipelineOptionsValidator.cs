@@ -88,6 +88,7 @@ internal sealed class DocPipelineOptionsValidator : IValidateOptions<DocPipeline
     {
         RangeAttribute range => $"must be between {range.Minimum} and {range.Maximum}",
         RequiredAttribute => "is required",
+        DataPathAttribute => DataPathAttribute.Rule,
         _ => attribute.FormatErrorMessage("value").Replace("The value field", "must satisfy", StringComparison.Ordinal),
     };
 

@@ -11,6 +11,7 @@ public sealed class FingerprintOptions
 
     /// <summary>Gets or sets the path of the SQLite fingerprint store.</summary>
     /// <value>The default value is <see langword="null"/>: <c>fingerprints.db</c> under the data directory.</value>
+    [DataPath]
     public string? StoragePath { get; set; }
 
     /// <summary>Gets or sets how many days a source that is no longer seen keeps its fingerprint and history.</summary>

@@ -18,6 +18,7 @@ public sealed class IndexManagementOptions
 
     /// <summary>Gets or sets the folder that automatic backups are written to.</summary>
     /// <value>The default value is <see langword="null"/>: <c>backups</c> under the data directory.</value>
+    [DataPath]
     public string? BackupPath { get; set; }
 
     /// <summary>

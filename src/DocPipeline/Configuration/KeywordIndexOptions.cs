@@ -7,6 +7,7 @@ public sealed class KeywordIndexOptions
 {
     /// <summary>Gets or sets the folder of the Lucene index.</summary>
     /// <value>The default value is <see langword="null"/>: <c>keyword</c> under the data directory.</value>
+    [DataPath]
     public string? Path { get; set; }
 
     /// <summary>

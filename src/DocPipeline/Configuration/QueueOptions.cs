@@ -20,6 +20,7 @@ public sealed class QueueOptions
 
     /// <summary>Gets or sets the path of the SQLite job store.</summary>
     /// <value>The default value is <see langword="null"/>: <c>jobs.db</c> under the data directory.</value>
+    [DataPath]
     public string? JobStoragePath { get; set; }
 
     /// <summary>Gets or sets how many days completed, failed and cancelled jobs are kept before cleanup deletes them.</summary>

@@ -7,6 +7,7 @@ public sealed class VectorIndexOptions
 {
     /// <summary>Gets or sets the folder of the embedded vector index.</summary>
     /// <value>The default value is <see langword="null"/>: <c>vectors</c> under the data directory.</value>
+    [DataPath]
     public string? Path { get; set; }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using DocPipeline.Configuration;
+
 namespace DocPipeline.Consistency;
 
 /// <summary>Where and how <see cref="IIndexMaintenance.BackupAsync"/> writes a backup.</summary>
@@ -9,6 +11,7 @@ public sealed class BackupOptions
     /// <c>DocPipeline:IndexManagement:BackupRetentionDays</c> are deleted). <see langword="null"/> uses
     /// <c>DocPipeline:IndexManagement:BackupPath</c>.
     /// </summary>
+    [DataPath]
     public string? Destination { get; init; }
 
     /// <summary>Gets the format of a backup written into a folder destination.</summary>

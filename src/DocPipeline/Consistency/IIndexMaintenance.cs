@@ -49,6 +49,7 @@ public interface IIndexMaintenance
     /// <param name="target">The indexes to rebuild.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>What was written.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is not <see cref="RebuildTarget.Vector"/>, <see cref="RebuildTarget.Keyword"/> or <see cref="RebuildTarget.Both"/>; nothing was touched.</exception>
     Task<RebuildResult> RebuildAsync(RebuildTarget target, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -73,6 +74,7 @@ public interface IIndexMaintenance
     /// <param name="options">Where and how.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The backup written.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid (the message names it, for example <c>BackupOptions.Format</c>); nothing was written.</exception>
     Task<BackupResult> BackupAsync(BackupOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -86,5 +88,6 @@ public interface IIndexMaintenance
     /// <param name="options">The backup to restore.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>What was restored.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid (the message names it, for example <c>RestoreOptions.Source</c>); nothing was touched.</exception>
     Task<RestoreResult> RestoreAsync(RestoreOptions options, CancellationToken cancellationToken = default);
 }

@@ -29,10 +29,6 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
     private readonly SemaphoreSlim _once = new(1, 1);
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private volatile bool _passed;
-    private Task? _verify;
-
-    /// <summary>Gets the background verify started by <c>DocPipeline:IndexManagement:ConsistencyChecks</c>, if any (for tests).</summary>
-    internal Task? BackgroundVerify => _verify;
 
     /// <summary>Runs the check unless it already passed.</summary>
     /// <param name="ownInstances">
@@ -94,7 +90,8 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
             _passed = true;
             if (settings.IndexManagement.ConsistencyChecks)
             {
-                _verify = VerifyInBackgroundAsync();
+                // Runs on its own and reports through the log (event 5100, or 5112 when it cannot run).
+                _ = VerifyInBackgroundAsync();
             }
         }
         finally

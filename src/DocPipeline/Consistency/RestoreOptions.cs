@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using DocPipeline.Configuration;
 
 namespace DocPipeline.Consistency;
 
@@ -10,5 +11,6 @@ public sealed class RestoreOptions
     /// folder of backups, in which case the newest one is restored.
     /// </summary>
     [Required]
+    [DataPath]
     public required string Source { get; init; }
 }

@@ -36,6 +36,7 @@ public interface IIndexManager
     /// <param name="operations">The operations, in order; a later one on the same document supersedes an earlier one.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One result per operation, in order.</returns>
+    /// <exception cref="ArgumentException">An operation is <see langword="null"/> or of an undefined kind (the message names it, for example <c>operations[2].Kind</c>); nothing was queued.</exception>
     Task<IReadOnlyList<DocumentOperationResult>> ApplyAsync(IReadOnlyList<DocumentOperation> operations, CancellationToken cancellationToken = default);
 
     /// <summary>Tells whether a document is indexed (has a committed version).</summary>

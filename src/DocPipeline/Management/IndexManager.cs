@@ -55,6 +55,18 @@ internal sealed class IndexManager(
     public async Task<IReadOnlyList<DocumentOperationResult>> ApplyAsync(IReadOnlyList<DocumentOperation> operations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operations);
+        for (var i = 0; i < operations.Count; i++)
+        {
+            if (operations[i] is not { } operation || !Enum.IsDefined(operation.Kind))
+            {
+                throw new ArgumentException(
+                    operations[i] is null
+                        ? $"operations[{i}] is null."
+                        : $"operations[{i}].Kind must be one of {string.Join(", ", Enum.GetNames<DocumentOperationKind>())} (was {operations[i].Kind}).",
+                    nameof(operations));
+            }
+        }
+
         var batchId = "manage-" + Guid.CreateVersion7().ToString("N");
         var known = await registry.GetManyAsync(
             operations.Where(o => o.DocumentId is not null).Select(o => o.DocumentId!).Distinct(StringComparer.Ordinal).ToList(),

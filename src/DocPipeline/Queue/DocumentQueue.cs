@@ -52,7 +52,6 @@ internal sealed class DocumentQueue : IDocumentQueue
     private readonly TimeSpan _shutdownTimeout;
     private readonly int _retentionDays;
     private readonly List<(Func<bool> Condition, TaskCompletionSource Reached)> _waitObservers = [];
-    private readonly TaskCompletionSource _graceStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _nextPurgeAt = DateTimeOffset.MinValue;
     private volatile bool _paused;
     private int _active;
@@ -124,9 +123,6 @@ internal sealed class DocumentQueue : IDocumentQueue
         _wake.Set();
         return reached.Task;
     }
-
-    /// <summary>Gets a task that completes when a stopping run starts its shutdown grace period; for tests that drive fake time.</summary>
-    internal Task GraceStarted => _graceStarted.Task;
 
     public async Task<IReadOnlyList<JobRecord>> EnqueueAsync(IReadOnlyList<JobRequest> requests, CancellationToken cancellationToken = default)
     {
@@ -492,7 +488,6 @@ internal sealed class DocumentQueue : IDocumentQueue
         {
             using var stopGrace = new CancellationTokenSource();
             var grace = Task.Delay(_shutdownTimeout, _time, stopGrace.Token);
-            _graceStarted.TrySetResult();
             await Task.WhenAny(all, grace).ConfigureAwait(false);
             await stopGrace.CancelAsync().ConfigureAwait(false);
         }

@@ -47,6 +47,7 @@ public sealed class OperationOptionsValidationTests : IDisposable
         { new IngestOptions { MaxConcurrent = 0 }, "IngestOptions.MaxConcurrent must be between 1 and 1024" },
         { new IngestOptions { MaxConcurrent = 1_000_000 }, "IngestOptions.MaxConcurrent must be between 1 and 1024" },
         { new IngestOptions { Priority = 5000 }, "IngestOptions.Priority must be between -1000 and 1000" },
+        { new IngestOptions { Priority = -1001 }, "IngestOptions.Priority must be between -1000 and 1000 (was -1001)" },
         { new IngestOptions { UpdateMode = (UpdateMode)9 }, "IngestOptions.UpdateMode must be one of" },
         { new IngestOptions { Cleanup = (CleanupMode)(-1) }, "IngestOptions.Cleanup must be one of" },
     };
@@ -115,6 +116,65 @@ public sealed class OperationOptionsValidationTests : IDisposable
             pipeline.Get<IIndexMaintenance>().RestoreAsync(new RestoreOptions { Source = source }));
 
         Assert.Contains("RestoreOptions.Source is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("BackupOptions.Destination")]
+    [InlineData("RestoreOptions.Source")]
+    public async Task BackupAndRestoreAsync_PathWithNulCharacter_ThrowsNamingTheOption(string option)
+    {
+        await using var pipeline = new TestPipeline(_directory);
+        var maintenance = pipeline.Get<IIndexMaintenance>();
+        var path = _directory.File("back\0ups");
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => option.StartsWith("Backup", StringComparison.Ordinal)
+            ? maintenance.BackupAsync(new BackupOptions { Destination = path })
+            : maintenance.RestoreAsync(new RestoreOptions { Source = path }));
+
+        Assert.Contains($"{option} must be a path without invalid characters", error.Message, StringComparison.Ordinal);
+        AssertNoIndexOpened();
+    }
+
+    [Fact]
+    public async Task ApplyAsync_NullOperation_ThrowsNamingItsPositionBeforeQueueingAnything()
+    {
+        await using var pipeline = new TestPipeline(_directory);
+        var file = _directory.Write("a.txt", "A small document.");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            pipeline.Get<IIndexManager>().ApplyAsync([DocumentOperation.Add(file), null!]));
+
+        Assert.Contains("operations[1] is null", error.Message, StringComparison.Ordinal);
+        Assert.Equal("operations", error.ParamName);
+        Assert.Equal(0, (await pipeline.Pipeline.GetQueueStatusAsync()).Total);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_UndefinedKind_ThrowsNamingTheOperation()
+    {
+        await using var pipeline = new TestPipeline(_directory);
+        var file = _directory.Write("a.txt", "A small document.");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            pipeline.Get<IIndexManager>().ApplyAsync([new DocumentOperation((DocumentOperationKind)7, null, file)]));
+
+        Assert.Contains("operations[0].Kind must be one of Add, Update, Remove (was 7)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await pipeline.Pipeline.GetQueueStatusAsync()).Total);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public async Task RebuildAsync_UndefinedTarget_ThrowsNamingTheParameter(int target)
+    {
+        await using var pipeline = new TestPipeline(_directory);
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            pipeline.Get<IIndexMaintenance>().RebuildAsync((RebuildTarget)target));
+
+        Assert.Equal("target", error.ParamName);
+        Assert.Contains("Rebuild the vector index, the keyword index, or both.", error.Message, StringComparison.Ordinal);
+        AssertNoIndexOpened();
     }
 
     [Fact]

@@ -363,7 +363,8 @@ public sealed class DocumentQueueTests : IDisposable
     [Fact]
     public async Task RunAsync_StoppedWhileJobRuns_TokenFiresOnlyWhenTheGracePeriodEnds()
     {
-        _harness.Options.Queue.ShutdownTimeout = TimeSpan.FromSeconds(10);
+        // 12 s: no other timer of the queue (poll 1 s, heartbeat 10 s) is due in that, so its arming is the grace period.
+        _harness.Options.Queue.ShutdownTimeout = TimeSpan.FromSeconds(12);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelledAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         var queue = _harness.CreateQueue(async (_, ct) =>
@@ -379,13 +380,14 @@ public sealed class DocumentQueueTests : IDisposable
         await started.Task.WaitAsync(Patience);
         var stoppedAt = _harness.Time.GetUtcNow();
 
+        var graceStarted = _harness.Time.TimerArmedAsync(_harness.Options.Queue.ShutdownTimeout);
         await stop.CancelAsync();
-        await queue.GraceStarted.WaitAsync(Patience);
-        _harness.Time.Advance(TimeSpan.FromSeconds(9));
+        await graceStarted.WaitAsync(Patience);
+        _harness.Time.Advance(TimeSpan.FromSeconds(11));
         Assert.False(cancelledAt.Task.IsCompleted);
         _harness.Time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(stoppedAt + TimeSpan.FromSeconds(10), await cancelledAt.Task.WaitAsync(Patience));
+        Assert.Equal(stoppedAt + TimeSpan.FromSeconds(12), await cancelledAt.Task.WaitAsync(Patience));
         await run.WaitAsync(Patience);
         var released = await Store.GetAsync(job.Id);
         Assert.Equal((JobStatus.Pending, 0), (released!.Status, released.Attempts));

@@ -28,7 +28,7 @@ internal sealed class QueueHarness : IDisposable
 
     public DocPipelineOptions Options { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    public WatchedTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     public SqliteJobStore Store { get; }
 

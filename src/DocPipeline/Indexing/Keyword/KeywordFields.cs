@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 
@@ -57,22 +54,5 @@ internal static class KeywordFields
 
     /// <summary>The stored form of a record's metadata: a JSON object, or <see langword="null"/> when there is none.</summary>
     public static string? MetadataJson(IReadOnlyDictionary<string, string>? metadata) =>
-        metadata is { Count: > 0 } ? ToJson(metadata) : null;
-
-    private static string ToJson(IReadOnlyDictionary<string, string> metadata)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in metadata)
-            {
-                writer.WriteString(key, value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        metadata is { Count: > 0 } ? FlatJson.Write(metadata) : null;
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace DocPipeline.Indexing.Vector;
@@ -8,27 +6,8 @@ namespace DocPipeline.Indexing.Vector;
 internal static class VectorMetadataJson
 {
     /// <summary>Returns the JSON of <paramref name="metadata"/>, or <see langword="null"/> for no metadata.</summary>
-    public static string? Serialize(IReadOnlyDictionary<string, string>? metadata)
-    {
-        if (metadata is null)
-        {
-            return null;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in metadata)
-            {
-                writer.WriteString(key, value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string? Serialize(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is null ? null : FlatJson.Write(metadata);
 
     /// <summary>Reads what <see cref="Serialize"/> wrote.</summary>
     public static IReadOnlyDictionary<string, string>? Deserialize(string? json)
