@@ -28,7 +28,8 @@ internal sealed class IngestionEngine(
     DocumentSearcher searcher,
     EmbeddingService embeddings,
     IOptions<DocPipelineOptions> options,
-    TimeProvider time) : IDocPipeline
+    TimeProvider time,
+    RunHousekeeping housekeeping) : IDocPipeline
 {
     private const int DiscoveryBatchSize = FileFingerprinter.BatchSize;
 
@@ -40,7 +41,8 @@ internal sealed class IngestionEngine(
         // A data folder built with another embedder is refused before anything runs, not by every job in turn.
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var generation = await registry.BeginRunAsync(cancellationToken).ConfigureAwait(false);
-        var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time);
+        var startedAt = time.GetUtcNow();
+        var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time) { ReportEveryChange = DetailedProgress };
         runs.Add(run);
         try
         {
@@ -76,7 +78,9 @@ internal sealed class IngestionEngine(
             }, cancellationToken).ConfigureAwait(false);
 
             var result = await FinishAsync(run, cancellationToken).ConfigureAwait(false);
-            return await CleanUpAsync(result, run, generation, discovery.Scope, options, cancellationToken).ConfigureAwait(false);
+            result = await CleanUpAsync(result, run, generation, discovery.Scope, options, cancellationToken).ConfigureAwait(false);
+            await housekeeping.AfterRunAsync(result, startedAt, cancellationToken).ConfigureAwait(false);
+            return result;
         }
         finally
         {
@@ -88,7 +92,7 @@ internal sealed class IngestionEngine(
     {
         OperationOptionsValidator.ThrowIfInvalid(options);
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
-        var run = new IngestionRun("resume", options.Progress, time);
+        var run = new IngestionRun("resume", options.Progress, time) { ReportEveryChange = DetailedProgress };
         var startedAt = time.GetUtcNow();
         runs.CatchAll = run;
         try
@@ -107,7 +111,9 @@ internal sealed class IngestionEngine(
         var result = run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), failed.Count, 0);
 
         // A resume discovers nothing: its total is the jobs it finished.
-        return result with { Total = result.Added + result.Updated + result.Skipped + result.Failed };
+        result = result with { Total = result.Added + result.Updated + result.Skipped + result.Failed };
+        await housekeeping.AfterRunAsync(result, null, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public Task<JobStatusCounts> GetQueueStatusAsync(CancellationToken cancellationToken = default) => jobs.GetCountsAsync(null, cancellationToken);
@@ -116,6 +122,8 @@ internal sealed class IngestionEngine(
         searcher.SearchAsync(query, options, cancellationToken);
 
     private string DataDirectory => Path.GetFullPath(options.Value.DataDirectory);
+
+    private bool DetailedProgress => options.Value.Monitoring.DetailedProgress;
 
     /// <summary>
     /// Stale-source cleanup, after the run's own writes finished: removes the documents the run did not see —
