@@ -17,7 +17,9 @@ internal static class DocPipelineConfigurationReader
         {
             foreach (var provider in root.Providers)
             {
-                foreach (var (rawKey, value) in Leaves(provider, DocPipelineOptions.SectionName))
+                // Each section spelled as the source spells it (DOCPIPELINE__…), so that messages name it so.
+                var sections = provider.GetChildKeys([], null).Where(k => string.Equals(k, DocPipelineOptions.SectionName, StringComparison.OrdinalIgnoreCase));
+                foreach (var (rawKey, value) in sections.Distinct(StringComparer.Ordinal).SelectMany(section => Leaves(provider, section)))
                 {
                     var key = DocPipelineConfigurationSchema.Canonical(rawKey[(DocPipelineOptions.SectionName.Length + 1)..]);
                     values[key] = Describe(provider, rawKey, key, value);
