@@ -125,6 +125,9 @@ internal sealed class IngestionEngine(
 
     private bool DetailedProgress => options.Value.Monitoring.DetailedProgress;
 
+    /// <summary>Whether every source is processed, unchanged or not: forced, or fingerprints are off (<c>DocPipeline:Fingerprint:Enabled</c>).</summary>
+    private bool ReprocessAll(IngestOptions ingest) => ingest.ForceReprocess || !options.Value.Fingerprint.Enabled;
+
     /// <summary>
     /// Stale-source cleanup, after the run's own writes finished: removes the documents the run did not see —
     /// under its folders and globs (<see cref="CleanupMode.Scoped"/>) or anywhere (<see cref="CleanupMode.Full"/>).
@@ -236,14 +239,14 @@ internal sealed class IngestionEngine(
             supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken);
         await Task.WhenAll(marking, checking).ConfigureAwait(false);
         var checks = await checking.ConfigureAwait(false);
-        var committed = options.ForceReprocess ? null : await CommittedAsync(await marking.ConfigureAwait(false), checks, ids, cancellationToken).ConfigureAwait(false);
+        var committed = ReprocessAll(options) ? null : await CommittedAsync(await marking.ConfigureAwait(false), checks, ids, cancellationToken).ConfigureAwait(false);
 
         if (options.UpdateMode != UpdateMode.SkipExisting)
         {
             // Only sources that may become jobs: whether the registry has them decides add or update.
             var candidates = checks
                 .Where(c => c.Status is not (FingerprintStatus.Missing or FingerprintStatus.Failed or FingerprintStatus.NotRegularFile) &&
-                            (options.ForceReprocess || c.Status is not (FingerprintStatus.Unchanged or FingerprintStatus.Touched)))
+                            (ReprocessAll(options) || c.Status is not (FingerprintStatus.Unchanged or FingerprintStatus.Touched)))
                 .Select(c => ids[c.Source])
                 .ToList();
             if (candidates.Count > 0)
@@ -267,7 +270,7 @@ internal sealed class IngestionEngine(
                     run.Failed(new IngestFailure(check.Source, check.Error ?? "The file could not be checked."));
                     continue;
                 // An unchanged fingerprint is trusted only for a document the registry holds; otherwise the source is indexed again.
-                case FingerprintStatus.Unchanged or FingerprintStatus.Touched when !options.ForceReprocess && committed!.Contains(ids[check.Source]):
+                case FingerprintStatus.Unchanged or FingerprintStatus.Touched when !ReprocessAll(options) && committed!.Contains(ids[check.Source]):
                     run.Skipped();
                     continue;
             }
