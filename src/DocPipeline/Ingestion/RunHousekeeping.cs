@@ -2,6 +2,7 @@ using DocPipeline.Configuration;
 using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Ingestion;
@@ -19,8 +20,10 @@ internal sealed class RunHousekeeping(
     FileFingerprinter fingerprinter,
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
-    ILogger<RunHousekeeping> logger)
+    ILogger<RunHousekeeping>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<RunHousekeeping>.Instance;
+
     /// <summary>Alerts on the run's failures, then applies the retention settings.</summary>
     /// <param name="result">The run's result.</param>
     /// <param name="startedAt">
@@ -32,7 +35,7 @@ internal sealed class RunHousekeeping(
     {
         if (result.Failed > 0 && options.Value.Monitoring.AlertOnFailures)
         {
-            RunHousekeepingLog.RunHadFailures(logger, result.Failed, result.Total);
+            RunHousekeepingLog.RunHadFailures(_logger, result.Failed, result.Total);
         }
 
         await ApplyRetentionAsync(startedAt, cancellationToken).ConfigureAwait(false);
@@ -48,17 +51,17 @@ internal sealed class RunHousekeeping(
         {
             var jobDays = settings.Queue.JobRetentionDays;
             var purged = await jobs.PurgeAsync(time.GetUtcNow() - TimeSpan.FromDays(jobDays), cancellationToken).ConfigureAwait(false);
-            RunHousekeepingLog.JobsPurged(logger, purged, jobDays);
+            RunHousekeepingLog.JobsPurged(_logger, purged, jobDays);
 
             if (seenSince is { } since)
             {
                 var removed = await fingerprinter.RemoveExpiredAsync(since, cancellationToken).ConfigureAwait(false);
-                RunHousekeepingLog.FingerprintsExpired(logger, removed, settings.Fingerprint.RetentionDays);
+                RunHousekeepingLog.FingerprintsExpired(_logger, removed, settings.Fingerprint.RetentionDays);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            RunHousekeepingLog.RetentionFailed(logger, ex);
+            RunHousekeepingLog.RetentionFailed(_logger, ex);
         }
     }
 }
