@@ -42,12 +42,10 @@ internal sealed class DocPipelineConfigurationBinder(IServiceProvider services) 
             : throw new OptionsValidationException(Options.DefaultName, typeof(DocPipelineOptions), errors);
     }
 
-    /// <summary>The range and rule failures of configured values, each naming where the value was set.</summary>
+    /// <summary>The range and rule failures of configured values (as the validator finds them), each naming where the value was set.</summary>
     private static IEnumerable<string> OutOfRange(DocPipelineOptions options, Dictionary<string, ConfiguredValue> values)
     {
-        var failures = new ValidateOptionsResultBuilder();
-        DocPipelineOptionsValidator.ValidateAnnotations(options, DocPipelineOptions.SectionName, failures);
-        var result = failures.Build();
+        var result = new DocPipelineOptionsValidator().Validate(Options.DefaultName, options);
         if (!result.Failed)
         {
             yield break;
@@ -55,8 +53,8 @@ internal sealed class DocPipelineConfigurationBinder(IServiceProvider services) 
 
         foreach (var failure in result.Failures)
         {
-            // "DocPipeline:Queue:MaxConcurrent must be between 1 and 1024 (was 0)."; failures of options set in code
-            // are left to the validator.
+            // "DocPipeline:Queue:MaxConcurrent must be between 1 and 1024 (was 0).", or a rule between two options
+            // named by the first; failures of options set in code are left to the validator.
             var space = failure.IndexOf(' ', StringComparison.Ordinal);
             var key = space < 0 ? failure : failure[..space];
             if (key.StartsWith(DocPipelineOptions.SectionName + ":", StringComparison.Ordinal) &&

@@ -49,6 +49,19 @@ public sealed class ConfigErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfigShow_RuleBetweenTwoOptionsBroken_Exits2NamingTheLine()
+    {
+        var file = _folder.Write("config.yaml", "queue:\n  lease_duration: 00:00:20\n  heartbeat_interval: 00:01:00\n");
+
+        var run = await _folder.RunAsync("config", "show");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal(
+            $"{Refused}{file}, line 3, key 'queue.heartbeat_interval': (00:01:00) must be shorter than DocPipeline:Queue:LeaseDuration (00:00:20), or leases expire between heartbeats.",
+            run.Stderr.Trim());
+    }
+
+    [Fact]
     public async Task ConfigShow_JobPersistenceFalse_IsRefusedBecauseItWouldLoseWork()
     {
         var file = _folder.Write("config.yaml", "queue:\n  job_persistence: false\n");
