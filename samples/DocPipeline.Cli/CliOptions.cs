@@ -12,6 +12,18 @@ internal sealed class CliOptions
         Recursive = true,
     };
 
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = "The YAML configuration file. Default: docpipe.yaml or config.yaml in the working directory, if there is one.",
+        Recursive = true,
+    };
+
+    public Option<string[]> Set { get; } = new("--set")
+    {
+        Description = "Set one configuration key, over every file and environment variable: --set queue.max_concurrent=4. Repeat for more.",
+        Recursive = true,
+    };
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Print one JSON object on stdout and nothing else.",

@@ -16,7 +16,12 @@ internal static class CommandRunner
     {
         var output = new CliOutput(parse.GetValue(common.Json));
         var verbose = parse.GetValue(common.Verbose) || PipelineHost.DebugRequested;
-        var data = Path.GetFullPath(parse.GetValue(common.Data)!);
+        if (Configuration.CliConfiguration.TryLoad(common, parse, output) is not { } configuration)
+        {
+            return ExitCodes.Usage;
+        }
+
+        var data = configuration.DataDirectory;
         if (requireExistingData && !Directory.Exists(data))
         {
             return output.Error($"There is no data folder at '{data}'. Run 'docpipe batch --src <files>' first, or pass --data.", ExitCodes.Usage);
@@ -24,7 +29,7 @@ internal static class CommandRunner
 
         try
         {
-            await using var provider = await PipelineHost.BuildAsync(data, parse.GetValue(common.Embedder), verbose, cancellationToken);
+            await using var provider = await PipelineHost.BuildAsync(data, configuration.Root, parse.GetValue(common.Embedder), verbose, cancellationToken);
             using var released = new ReleasedJobCounter();
             try
             {

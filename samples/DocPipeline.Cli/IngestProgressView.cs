@@ -11,7 +11,8 @@ internal static class IngestProgressView
 {
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(2);
 
-    public static async Task<IngestResult> RunAsync(CliOutput output, IngestOptions options, Func<IngestOptions, Task<IngestResult>> run)
+    /// <param name="detailed">Print every report when output is redirected (<c>DocPipeline:Monitoring:DetailedProgress</c>), not one every few seconds.</param>
+    public static async Task<IngestResult> RunAsync(CliOutput output, IngestOptions options, bool detailed, Func<IngestOptions, Task<IngestResult>> run)
     {
         if (output.IsJson)
         {
@@ -21,13 +22,15 @@ internal static class IngestProgressView
         if (!CliOutput.IsInteractive)
         {
             var last = DateTime.MinValue;
+            var lastLine = string.Empty;
             options.Progress = new SynchronousProgress(p =>
             {
                 var now = DateTime.UtcNow;
-                if (now - last >= LineInterval)
+                var line = Describe(p);
+                if (detailed ? line != lastLine : now - last >= LineInterval)
                 {
-                    last = now;
-                    Console.Out.WriteLine(Describe(p));
+                    (last, lastLine) = (now, line);
+                    Console.Out.WriteLine(line);
                 }
             });
             return await run(options);

@@ -1,4 +1,5 @@
 using DocPipeline.Registry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,10 +11,11 @@ internal static class PipelineHost
     /// <summary>Gets a value indicating whether <c>DOCPIPE_DEBUG</c> asks for detailed logs, as <c>--verbose</c> does.</summary>
     public static bool DebugRequested => Environment.GetEnvironmentVariable("DOCPIPE_DEBUG") is "1" or "true";
 
-    public static async Task<ServiceProvider> BuildAsync(string dataDirectory, string? embedder, bool verbose, CancellationToken cancellationToken)
+    public static async Task<ServiceProvider> BuildAsync(string dataDirectory, IConfiguration configuration, string? embedder, bool verbose, CancellationToken cancellationToken)
     {
         var choice = embedder ?? await RecordedEmbedderAsync(dataDirectory, cancellationToken) ?? EmbedderChoice.MiniLm;
         var services = new ServiceCollection();
+        services.AddSingleton(configuration);
         services.AddLogging(logging =>
         {
             // Verbose: the standard lines with stack traces; otherwise one short line per warning or error.

@@ -6,6 +6,8 @@ var common = new CliOptions();
 var root = new RootCommand("docpipe: keep a vector index and a keyword index in step with your documents.")
 {
     common.Data,
+    common.Config,
+    common.Set,
     common.Json,
     common.Embedder,
     common.Verbose,
@@ -13,6 +15,7 @@ var root = new RootCommand("docpipe: keep a vector index and a keyword index in 
 root.Subcommands.Add(BatchCommand.Create(common));
 root.Subcommands.Add(SearchCommand.Create(common));
 root.Subcommands.Add(ManageCommand.Create(common));
+root.Subcommands.Add(ConfigCommand.Create(common));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using DocPipeline.Configuration;
 using DocPipeline.Ingestion;
 using DocPipeline.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace DocPipeline.Cli.Commands;
 
@@ -66,10 +68,11 @@ internal static class BatchCommand
                 Cleanup = Enum.Parse<CleanupMode>(parse.GetValue(cleanup)!, ignoreCase: true),
                 ForceCleanup = parse.GetValue(forceCleanup),
             };
-            var result = await IngestProgressView.RunAsync(output, options, o => parse.GetValue(resume)
+            var monitoring = services.GetRequiredService<IOptions<DocPipelineOptions>>().Value.Monitoring;
+            var result = await IngestProgressView.RunAsync(output, options, monitoring.DetailedProgress, o => parse.GetValue(resume)
                 ? pipeline.ResumeAsync(o, ct)
                 : pipeline.IngestAsync(parse.GetValue(sources)!, o, ct));
-            return Report(result, output);
+            return Report(result, RunMonitoring.Measure(monitoring, result), output);
         }, cancellationToken));
         return command;
     }
@@ -96,7 +99,7 @@ internal static class BatchCommand
         return ExitCodes.Success;
     }
 
-    private static int Report(IngestResult result, CliOutput output)
+    private static int Report(IngestResult result, RunMonitoring monitoring, CliOutput output)
     {
         if (output.IsJson)
         {
@@ -113,12 +116,19 @@ internal static class BatchCommand
                 result.ChunksEmbedded,
                 result.ChunksReused,
                 DurationMs = (long)result.Duration.TotalMilliseconds,
+                monitoring.Throughput,
+                monitoring.Resources,
             });
         }
         else
         {
             output.Line($"{result.Total} sources: {result.Added} added, {result.Updated} updated, {result.Skipped} skipped, {result.Removed} removed, {result.Failed} failed");
             output.Line($"{result.ChunksEmbedded} chunks embedded, {result.ChunksReused} reused from the cache, in {result.Duration.TotalSeconds:0.0} s");
+            foreach (var line in monitoring.Lines())
+            {
+                output.Line(line);
+            }
+
             foreach (var skip in result.SkipReasons)
             {
                 output.Line($"  skipped {skip.Source}: {skip.Reason}");

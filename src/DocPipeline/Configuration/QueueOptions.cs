@@ -18,6 +18,15 @@ public sealed class QueueOptions
     [Range(1, 1024)]
     public int MaxConcurrent { get; set; } = 32;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether jobs are kept in the durable job store. It must stay
+    /// <see langword="true"/>: an interrupted run resumes from that store, and a pipeline without one would lose queued
+    /// work, so <see langword="false"/> is refused (tests that want a volatile store call <c>UseInMemoryJobStore()</c>).
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    [AllowedValues(true, ErrorMessage = "must be true: DocPipeline keeps every job in its durable job store so that an interrupted run resumes and loses nothing (false would lose queued work)")]
+    public bool JobPersistence { get; set; } = true;
+
     /// <summary>Gets or sets the path of the SQLite job store.</summary>
     /// <value>The default value is <see langword="null"/>: <c>jobs.db</c> under the data directory.</value>
     [DataPath]
@@ -28,7 +37,10 @@ public sealed class QueueOptions
     [Range(0, 36500)]
     public int JobRetentionDays { get; set; } = 7;
 
-    /// <summary>Gets or sets how many jobs are created in one store transaction and claimed in one round trip.</summary>
+    /// <summary>
+    /// Gets or sets how many jobs are created in one store transaction and claimed in one round trip. A configuration
+    /// file may also call it <c>chunk_size</c> (<c>DocPipeline:Queue:ChunkSize</c>).
+    /// </summary>
     /// <value>The default value is 64.</value>
     [Range(1, 10000)]
     public int BatchSize { get; set; } = 64;

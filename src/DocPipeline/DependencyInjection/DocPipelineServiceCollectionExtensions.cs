@@ -90,6 +90,7 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<IJobHandler>(static sp => sp.GetRequiredService<IngestionJobHandler>());
         services.TryAddSingleton<JobBatchProcessor>();
         services.TryAddSingleton<IngestionEngine>();
+        services.TryAddSingleton<RunHousekeeping>();
         services.TryAddSingleton<DocPipeline.IDocPipeline>(static sp => sp.GetRequiredService<IngestionEngine>());
         services.TryAddSingleton<DocPipeline.Management.IIndexManager, DocPipeline.Management.IndexManager>();
 

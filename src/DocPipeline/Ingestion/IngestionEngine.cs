@@ -29,7 +29,8 @@ internal sealed class IngestionEngine(
     DocumentSearcher searcher,
     EmbeddingService embeddings,
     IOptions<DocPipelineOptions> options,
-    TimeProvider time) : IDocPipeline
+    TimeProvider time,
+    RunHousekeeping housekeeping) : IDocPipeline
 {
     private const int DiscoveryBatchSize = FileFingerprinter.BatchSize;
 
@@ -41,7 +42,8 @@ internal sealed class IngestionEngine(
         // A data folder built with another embedder is refused before anything runs, not by every job in turn.
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var generation = await generations.BeginRunAsync(cancellationToken).ConfigureAwait(false);
-        var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time);
+        var startedAt = time.GetUtcNow();
+        var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time) { ReportEveryChange = DetailedProgress };
         runs.Add(run);
         try
         {
@@ -77,7 +79,9 @@ internal sealed class IngestionEngine(
             }, cancellationToken).ConfigureAwait(false);
 
             var result = await FinishAsync(run, cancellationToken).ConfigureAwait(false);
-            return await CleanUpAsync(result, run, generation, discovery.Scope, options, cancellationToken).ConfigureAwait(false);
+            result = await CleanUpAsync(result, run, generation, discovery.Scope, options, cancellationToken).ConfigureAwait(false);
+            await housekeeping.AfterRunAsync(result, startedAt, cancellationToken).ConfigureAwait(false);
+            return result;
         }
         finally
         {
@@ -89,7 +93,7 @@ internal sealed class IngestionEngine(
     {
         OperationOptionsValidator.ThrowIfInvalid(options);
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
-        var run = new IngestionRun("resume", options.Progress, time);
+        var run = new IngestionRun("resume", options.Progress, time) { ReportEveryChange = DetailedProgress };
         var startedAt = time.GetUtcNow();
         runs.CatchAll = run;
         try
@@ -108,7 +112,9 @@ internal sealed class IngestionEngine(
         var result = run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), failed.Count, 0);
 
         // A resume discovers nothing: its total is the jobs it finished.
-        return result with { Total = result.Added + result.Updated + result.Skipped + result.Failed };
+        result = result with { Total = result.Added + result.Updated + result.Skipped + result.Failed };
+        await housekeeping.AfterRunAsync(result, null, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public Task<JobStatusCounts> GetQueueStatusAsync(CancellationToken cancellationToken = default) => jobs.GetCountsAsync(null, cancellationToken);
@@ -117,6 +123,11 @@ internal sealed class IngestionEngine(
         searcher.SearchAsync(query, options, cancellationToken);
 
     private string DataDirectory => Path.GetFullPath(options.Value.DataDirectory);
+
+    private bool DetailedProgress => options.Value.Monitoring.DetailedProgress;
+
+    /// <summary>Whether every source is processed, unchanged or not: forced, or fingerprints are off (<c>DocPipeline:Fingerprint:Enabled</c>).</summary>
+    private bool ReprocessAll(IngestOptions ingest) => ingest.ForceReprocess || !options.Value.Fingerprint.Enabled;
 
     /// <summary>
     /// Stale-source cleanup, after the run's own writes finished: removes the documents the run did not see —
@@ -229,14 +240,14 @@ internal sealed class IngestionEngine(
             supported.Select(p => new FingerprintRequest(p, sourceMetadata)).ToList(), options.ForceReprocess, cancellationToken);
         await Task.WhenAll(marking, checking).ConfigureAwait(false);
         var checks = await checking.ConfigureAwait(false);
-        var committed = options.ForceReprocess ? null : await marking.ConfigureAwait(false);
+        var committed = ReprocessAll(options) ? null : await marking.ConfigureAwait(false);
 
         if (options.UpdateMode != UpdateMode.SkipExisting)
         {
             // Only sources that may become jobs: whether the registry has them decides add or update.
             var candidates = checks
                 .Where(c => c.Status is not (FingerprintStatus.Missing or FingerprintStatus.Failed or FingerprintStatus.NotRegularFile) &&
-                            (options.ForceReprocess || c.Status is not (FingerprintStatus.Unchanged or FingerprintStatus.Touched)))
+                            (ReprocessAll(options) || c.Status is not (FingerprintStatus.Unchanged or FingerprintStatus.Touched)))
                 .Select(c => ids[c.Source])
                 .ToList();
             if (candidates.Count > 0)
@@ -260,7 +271,7 @@ internal sealed class IngestionEngine(
                     run.Failed(new IngestFailure(check.Source, check.Error ?? "The file could not be checked."));
                     continue;
                 // An unchanged fingerprint is trusted only for a document the registry holds; otherwise the source is indexed again.
-                case FingerprintStatus.Unchanged or FingerprintStatus.Touched when !options.ForceReprocess && committed!.Contains(ids[check.Source]):
+                case FingerprintStatus.Unchanged or FingerprintStatus.Touched when !ReprocessAll(options) && committed!.Contains(ids[check.Source]):
                     run.Skipped();
                     continue;
             }

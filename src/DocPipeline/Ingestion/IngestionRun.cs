@@ -39,6 +39,9 @@ internal sealed class IngestionRun
 
     public string BatchId { get; }
 
+    /// <summary>Gets a value indicating whether every change is reported, not one per 100 ms (<c>DocPipeline:Monitoring:DetailedProgress</c>).</summary>
+    public bool ReportEveryChange { get; init; }
+
     public long StartedAt { get; }
 
     public void Discovered(long count = 1) => Bump(ref _discovered, count);
@@ -115,12 +118,12 @@ internal sealed class IngestionRun
 
         var now = _time.GetTimestamp();
         var last = Interlocked.Read(ref _lastReport);
-        if (!force && _time.GetElapsedTime(last, now) < ReportInterval)
+        if (!force && !ReportEveryChange && _time.GetElapsedTime(last, now) < ReportInterval)
         {
             return;
         }
 
-        if (Interlocked.CompareExchange(ref _lastReport, now, last) != last && !force)
+        if (Interlocked.CompareExchange(ref _lastReport, now, last) != last && !force && !ReportEveryChange)
         {
             return;
         }

@@ -1,18 +1,29 @@
+using DocPipeline.Ingestion;
 using Microsoft.Extensions.Hosting;
 
 namespace DocPipeline.Queue;
 
 /// <summary>
-/// Runs the <see cref="IDocumentQueue"/> for the lifetime of a host. On stop, running jobs get
-/// <c>DocPipeline:Queue:ShutdownTimeout</c> to finish before they are cancelled and given back; keep the host's own
-/// shutdown timeout longer than that.
+/// Runs the <see cref="IDocumentQueue"/> for the lifetime of a host, and its periodic maintenance (the retention
+/// settings, at start and then daily). On stop, running jobs get <c>DocPipeline:Queue:ShutdownTimeout</c> to finish
+/// before they are cancelled and given back; keep the host's own shutdown timeout longer than that.
 /// </summary>
-internal sealed class DocPipelineWorker(IDocumentQueue queue) : BackgroundService
+internal sealed partial class DocPipelineWorker(IDocumentQueue queue, RunHousekeeping housekeeping, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Leave StartAsync at once even if the first store calls complete synchronously.
         await Task.Yield();
-        await queue.RunAsync(stoppingToken).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var maintenance = MaintainAsync(stop.Token);
+        try
+        {
+            await queue.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await maintenance.ConfigureAwait(false);
+        }
     }
 }

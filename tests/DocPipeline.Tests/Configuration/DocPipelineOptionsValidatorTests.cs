@@ -69,9 +69,9 @@ public sealed class DocPipelineOptionsValidatorTests
         services.AddDocPipeline();
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.ThrowsAny<InvalidOperationException>(() => provider.GetRequiredService<IOptions<DocPipelineOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DocPipelineOptions>>().Value);
 
-        Assert.Contains("DocPipeline:Queue:MaxAttempts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("key 'DocPipeline:Queue:MaxAttempts': must be a whole number (was 'many')", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
