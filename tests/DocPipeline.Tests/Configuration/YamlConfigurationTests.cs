@@ -3,11 +3,13 @@ using DocPipeline.Configuration;
 using DocPipeline.Consistency;
 using DocPipeline.Jobs;
 using DocPipeline.Specification.Tests;
+using DocPipeline.Tests.Consistency;
 using DocPipeline.Tests.Ingestion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -107,17 +109,26 @@ public sealed class YamlConfigurationTests : IDisposable
             await first.IngestAsync(source);
         }
 
-        await using var pipeline = new TestPipeline(_directory, builder =>
-            builder.Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddDocPipelineYamlFile(file).Build()));
-
-        await pipeline.IngestAsync(source);
-
-        var verify = pipeline.Get<IndexStartupCheck>().BackgroundVerify;
-        Assert.Equal(on, verify is not null);
-        if (verify is not null)
+        // The background verify reports through the log (event 5100); an explicit verify logs the same report.
+        var logs = new CollectingLoggerProvider();
+        await using (var pipeline = new TestPipeline(_directory, builder =>
         {
-            await verify.WaitAsync(TimeSpan.FromSeconds(60));
+            builder.Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddDocPipelineYamlFile(file).Build());
+            builder.Services.AddLogging(l => l.AddProvider(logs));
+        }))
+        {
+            await pipeline.IngestAsync(source);
+            if (on)
+            {
+                await logs.LoggedAsync(5100).WaitAsync(TimeSpan.FromSeconds(60));
+                return;
+            }
+
+            await pipeline.Get<IIndexMaintenance>().VerifyAsync();
         }
+
+        Assert.Single(logs.Entries, e => e.Event.Id == 5100);
+        Assert.DoesNotContain(logs.Entries, e => e.Event.Id == 5112);
     }
 
     [Fact]
