@@ -8,7 +8,7 @@ namespace DocPipeline.Jobs;
 /// the process ends, so it is never a default: choose it with <c>UseInMemoryJobStore()</c>.
 /// </summary>
 /// <remarks>One lock guards every job and the indexes that make claims cheap.</remarks>
-internal sealed class InMemoryJobStore : IJobStore
+internal sealed partial class InMemoryJobStore : IJobStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
@@ -118,6 +118,11 @@ internal sealed class InMemoryJobStore : IJobStore
         var leases = new List<JobLease>();
         lock (_lock)
         {
+            if (_pause.IsPaused)
+            {
+                return Task.FromResult<IReadOnlyList<JobLease>>(leases);
+            }
+
             var expired = _processing.Where(j => j.LeaseExpiresAt <= now).ToList();
             foreach (var job in expired)
             {
@@ -382,6 +387,7 @@ internal sealed class InMemoryJobStore : IJobStore
             foreach (var id in purged)
             {
                 _jobs.Remove(id);
+                _errors.Remove(id);
             }
 
             return Task.FromResult(purged.Count);
@@ -417,9 +423,11 @@ internal sealed class InMemoryJobStore : IJobStore
     /// <summary>Changes a job's state or due time, keeping the indexes in step; call under the lock.</summary>
     private void Change(Entry job, Action<Entry> change)
     {
+        var (status, attempts) = (job.Status, job.Attempts);
         Unindex(job);
         change(job);
         Index(job);
+        RecordErrorIfFailed(job, status, attempts);
     }
 
     private void Index(Entry job)
