@@ -1,26 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using DocPipeline.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DocPipeline.Cli.Commands;
 
 /// <summary>
 /// <c>docpipe jobs list|show|cancel|retry|purge|pause|resume</c>: inspect and control the durable job queue. Every
-/// subcommand opens only the job store (see <see cref="JobsRunner"/>). An unknown job id exits with 2.
+/// subcommand opens only the job store (see <see cref="StoreRunner"/>). An unknown job id exits with 2.
 /// </summary>
 internal static class JobsCommand
 {
-    private static readonly string[] Statuses = ["pending", "processing", "completed", "failed", "cancelled"];
+    /// <summary>Who pauses or resumes from this tool, as the job store records it.</summary>
+    private static string Operator => $"docpipe on {Environment.MachineName} (pid {Environment.ProcessId})";
 
-    /// <summary>A <see cref="JobRecord"/> in JSON: its own property names in snake_case, status and type as lower-case words.</summary>
-    private static readonly JsonSerializerOptions JobJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    private static readonly string[] Statuses = ["pending", "processing", "completed", "failed", "cancelled"];
 
     public static Command Create(CliOptions common)
     {
@@ -41,7 +35,7 @@ internal static class JobsCommand
         var document = new Option<string?>("--document") { Description = "Only the jobs of this document id." };
         var limit = new Option<int>("--limit") { Description = "At most this many jobs, newest first (1-100000).", DefaultValueFactory = _ => 50 }.Within(1, 100_000);
         var command = new Command("list", "List jobs, newest first.") { status, document, limit };
-        command.SetAction((parse, cancellationToken) => JobsRunner.RunAsync(common, parse, async (store, output, ct) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(common, parse, async (store, output, ct) =>
         {
             var query = new JobQuery
             {
@@ -53,7 +47,7 @@ internal static class JobsCommand
             var pause = await store.GetPauseStateAsync(ct);
             if (output.IsJson)
             {
-                output.WriteJson(new { Jobs = jobs.Select(ToJson).ToList(), jobs.Count, Queue = pause });
+                CliJson.Write(new { Jobs = jobs, jobs.Count, Queue = pause });
                 return ExitCodes.Success;
             }
 
@@ -78,7 +72,7 @@ internal static class JobsCommand
     {
         var id = new Argument<string>("job-id") { Description = "The job id (from 'docpipe jobs list')." };
         var command = new Command("show", "Show one job: document, source, type, priority, attempts, every error with its time, checkpoint, lease.") { id };
-        command.SetAction((parse, cancellationToken) => JobsRunner.RunAsync(common, parse, async (store, output, ct) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(common, parse, async (store, output, ct) =>
         {
             var jobId = parse.GetValue(id)!;
             if (await store.GetAsync(jobId, ct) is not { } job)
@@ -89,7 +83,7 @@ internal static class JobsCommand
             var errors = await store.ListErrorsAsync(jobId, ct);
             if (output.IsJson)
             {
-                output.WriteJson(new { Job = ToJson(job), Errors = errors });
+                CliJson.Write(new { Job = job, Errors = errors });
                 return ExitCodes.Success;
             }
 
@@ -106,7 +100,7 @@ internal static class JobsCommand
         var allPending = new Option<bool>("--all-pending") { Description = "Cancel every pending job (running jobs go on)." };
         var command = new Command("cancel", "Cancel a job (a running one stops at its next checkpoint), a document's jobs, or every pending job.") { id, document, allPending };
         command.Validators.Add(result => ExactlyOne(result, "Give one of <job-id>, --document ID or --all-pending.", result.GetValue(id) is not null, result.GetValue(document) is not null, result.GetValue(allPending)));
-        command.SetAction((parse, cancellationToken) => JobsRunner.RunAsync(common, parse, async (store, output, ct) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(common, parse, async (store, output, ct) =>
         {
             var results = new List<JobCancelResult>();
             if (parse.GetValue(allPending))
@@ -157,7 +151,7 @@ internal static class JobsCommand
         var failed = new Option<bool>("--failed") { Description = "Run every failed job again." };
         var command = new Command("retry", "Queue failed (or cancelled) jobs again with a fresh attempt budget; a running 'docpipe batch --resume-jobs' or worker picks them up.") { id, failed };
         command.Validators.Add(result => ExactlyOne(result, "Give <job-id> or --failed.", result.GetValue(id) is not null, result.GetValue(failed)));
-        command.SetAction((parse, cancellationToken) => JobsRunner.RunAsync(common, parse, async (store, output, ct) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(common, parse, async (store, output, ct) =>
         {
             int retried;
             if (parse.GetValue(failed))
@@ -206,7 +200,7 @@ internal static class JobsCommand
         });
         var status = new Option<string?>("--status") { Description = "Only jobs in this finished state (default: all three)." }.AcceptOnlyFromAmong("completed", "failed", "cancelled");
         var command = new Command("purge", "Delete finished jobs (completed, failed, cancelled) older than an age.") { olderThan, status };
-        command.SetAction((parse, cancellationToken) => JobsRunner.RunAsync(common, parse, async (store, output, ct) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(common, parse, async (store, output, ct) =>
         {
             TryParseAge(parse.GetValue(olderThan), out var age);
             var cutoff = TimeProvider.System.GetUtcNow() - age;
@@ -232,16 +226,16 @@ internal static class JobsCommand
     {
         var now = new Option<bool>("--now") { Description = "Interrupt running jobs at their next checkpoint and give them back (the attempt is not counted)." };
         var command = new Command("pause", "Pause the queue for every process using this data folder; it stays paused, across restarts, until 'docpipe jobs resume'.") { now };
-        command.SetAction((parse, cancellationToken) => JobsRunner.RunAsync(
-            common, parse, async (store, output, ct) => ShowPause(await store.SetPauseStateAsync(true, parse.GetValue(now), JobsRunner.Operator, ct), output), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            common, parse, async (store, output, ct) => ShowPause(await store.SetPauseStateAsync(true, parse.GetValue(now), Operator, ct), output), cancellationToken));
         return command;
     }
 
     private static Command Resume(CliOptions common)
     {
         var command = new Command("resume", "Resume the queue: every worker claims jobs again within a second.");
-        command.SetAction((parse, cancellationToken) => JobsRunner.RunAsync(
-            common, parse, async (store, output, ct) => ShowPause(await store.SetPauseStateAsync(false, false, JobsRunner.Operator, ct), output), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            common, parse, async (store, output, ct) => ShowPause(await store.SetPauseStateAsync(false, false, Operator, ct), output), cancellationToken));
         return command;
     }
 
@@ -267,10 +261,8 @@ internal static class JobsCommand
         }
     }
 
-    private static JsonNode? ToJson(JobRecord job) => JsonSerializer.SerializeToNode(job, JobJson);
-
     private static string Word<T>(T value)
-        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+        where T : struct, Enum => CliJson.Word(value);
 
     private static JobStatus ParseStatus(string word) => Enum.Parse<JobStatus>(word, ignoreCase: true);
 
@@ -294,6 +286,9 @@ internal static class JobsCommand
         { InterruptRunning: true } => $"The queue is paused (since {Time(state.ChangedAt)} by {state.ChangedBy ?? "unknown"}); running jobs are interrupted and given back. 'docpipe jobs resume' resumes it.",
         _ => $"The queue is paused (since {Time(state.ChangedAt)} by {state.ChangedBy ?? "unknown"}); running jobs finish, no new job starts. 'docpipe jobs resume' resumes it.",
     };
+
+    private static Task<int> RunAsync(CliOptions common, ParseResult parse, Func<IJobStore, CliOutput, CancellationToken, Task<int>> command, CancellationToken cancellationToken) =>
+        StoreRunner.RunAsync(common, parse, (services, output, ct) => command(services.GetRequiredService<IJobStore>(), output, ct), cancellationToken);
 
     private static int UnknownJob(CliOutput output, string jobId) =>
         output.Error($"There is no job '{jobId}'. 'docpipe jobs list' shows the jobs.", ExitCodes.Usage);

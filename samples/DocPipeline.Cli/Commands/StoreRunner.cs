@@ -1,22 +1,19 @@
-using DocPipeline.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DocPipeline.Cli.Commands;
 
 /// <summary>
-/// Runs a <c>docpipe jobs</c> command against the data folder's job store alone: no index, registry or embedder is
-/// opened and no lock is taken, so the commands work beside a running batch, worker or web host.
+/// Runs a command that needs only the data folder's stores (<c>docpipe jobs …</c>, <c>manage --history</c>): the
+/// command resolves the one or two stores it reads; no index or embedder is opened and no lock is taken, so these
+/// commands work beside a running batch, worker or web host.
 /// </summary>
-internal static class JobsRunner
+internal static class StoreRunner
 {
-    /// <summary>Who pauses or resumes from this tool, as the job store records it.</summary>
-    public static string Operator => $"docpipe on {Environment.MachineName} (pid {Environment.ProcessId})";
-
     public static async Task<int> RunAsync(
         CliOptions common,
         System.CommandLine.ParseResult parse,
-        Func<IJobStore, CliOutput, CancellationToken, Task<int>> command,
+        Func<IServiceProvider, CliOutput, CancellationToken, Task<int>> command,
         CancellationToken cancellationToken)
     {
         var output = new CliOutput(parse.GetValue(common.Json));
@@ -33,7 +30,7 @@ internal static class JobsRunner
             services.AddLogging(logging => logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
             services.AddDocPipeline(o => o.DataDirectory = data);
             await using var provider = services.BuildServiceProvider();
-            return await command(provider.GetRequiredService<IJobStore>(), output, cancellationToken);
+            return await command(provider, output, cancellationToken);
         }
         catch (Exception ex) when (ex is DocPipelineStorageException or IOException or UnauthorizedAccessException)
         {
