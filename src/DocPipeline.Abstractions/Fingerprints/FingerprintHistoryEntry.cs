@@ -15,4 +15,8 @@ public sealed record FingerprintHistoryEntry(
     long Size,
     DateTimeOffset LastWriteTimeUtc,
     string? DocumentId,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt)
+{
+    /// <summary>Gets what the run that recorded the entry did with the source.</summary>
+    public FingerprintChange Change { get; init; }
+}

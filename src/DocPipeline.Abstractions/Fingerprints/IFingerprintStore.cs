@@ -17,7 +17,8 @@ public interface IFingerprintStore
 
     /// <summary>
     /// Stores fingerprints. A history entry is added for each one whose content or metadata hash differs from the
-    /// stored one (or that is new); a fingerprint that only changed its last-write time adds no history.
+    /// stored one (or that is new), saying <see cref="FingerprintChange.Updated"/> (or <see cref="FingerprintChange.Added"/>);
+    /// a fingerprint that only changed its last-write time adds no history.
     /// </summary>
     /// <param name="fingerprints">The fingerprints.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
@@ -38,7 +39,10 @@ public interface IFingerprintStore
     /// <returns>The history entries.</returns>
     Task<IReadOnlyList<FingerprintHistoryEntry>> GetHistoryAsync(string source, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a source's fingerprint (its history is kept until cleanup).</summary>
+    /// <summary>
+    /// Removes a source's fingerprint, adding a <see cref="FingerprintChange.Removed"/> history entry that repeats it
+    /// (the history is kept until cleanup).
+    /// </summary>
     /// <param name="source">The source.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="false"/> when the source was not recorded.</returns>

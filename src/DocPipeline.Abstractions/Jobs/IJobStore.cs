@@ -12,7 +12,7 @@ namespace DocPipeline.Jobs;
 /// <para>Every method that takes a <see cref="JobLease"/> is fenced by its token: after the lease was lost the call
 /// changes nothing and reports that.</para>
 /// </remarks>
-public interface IJobStore
+public partial interface IJobStore
 {
     /// <summary>Creates jobs in one atomic step, superseding pending jobs of the same documents.</summary>
     /// <param name="requests">The jobs to create.</param>

@@ -9,7 +9,10 @@ namespace DocPipeline.Queue;
 /// </summary>
 public interface IDocumentQueue
 {
-    /// <summary>Gets a value indicating whether the queue is paused (running jobs finish; nothing new starts).</summary>
+    /// <summary>
+    /// Gets a value indicating whether the queue is paused (running jobs finish; nothing new starts), as this queue
+    /// last read the job store's pause flag (at least every second while it runs).
+    /// </summary>
     bool IsPaused { get; }
 
     /// <summary>Gets the number of jobs this queue is running right now.</summary>
@@ -26,11 +29,22 @@ public interface IDocumentQueue
     /// <returns>The counts.</returns>
     Task<JobStatusCounts> GetCountsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Stops claiming new jobs; running jobs finish.</summary>
-    void Pause();
+    /// <summary>
+    /// Pauses the queue durably: sets the job store's pause flag, which every worker of every process sharing the
+    /// store honours within a second and which survives restarts until <see cref="ResumeAsync"/>. No new job is
+    /// claimed; running jobs finish, or with <paramref name="now"/> are interrupted at their next checkpoint and given
+    /// back (pending again, the attempt not counted).
+    /// </summary>
+    /// <param name="now">Interrupt running jobs instead of letting them finish.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The pause state now in the store.</returns>
+    /// <remarks>With a job store that keeps no pause flag, only this queue pauses, until this process ends.</remarks>
+    Task<QueuePauseState> PauseAsync(bool now = false, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts claiming jobs again after <see cref="Pause"/>.</summary>
-    void Resume();
+    /// <summary>Clears the job store's pause flag: every worker sharing the store claims jobs again.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The pause state now in the store.</returns>
+    Task<QueuePauseState> ResumeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Cancels a job: a job not started is cancelled; a running job's cancellation token fires.</summary>
     /// <param name="jobId">The job id.</param>

@@ -16,7 +16,7 @@ namespace DocPipeline.PostgreSql.Fingerprints;
 /// <para>"Last seen" lives in its own narrow table, as in the embedded store: it is the one value every run rewrites
 /// for every unchanged source, and a narrow row keeps that rewrite (and its write-ahead log) small.</para>
 /// </remarks>
-internal sealed class PostgreSqlFingerprintStore : IFingerprintStore
+internal sealed partial class PostgreSqlFingerprintStore : IFingerprintStore
 {
     /// <summary>The tables of the fingerprint store. Never edit a shipped step; append one.</summary>
     internal static readonly PostgreSqlSchema Schema = new("fingerprints", "fingerprint store",
@@ -47,6 +47,7 @@ internal sealed class PostgreSqlFingerprintStore : IFingerprintStore
         );
         CREATE INDEX fingerprint_history_source ON {schema}.fingerprint_history (source, id);
         """,
+        HistoryChangeStep,
     ]);
 
     private const string Columns = "f.source, f.size, f.last_write_at, f.content_hash, f.metadata_hash, f.document_id, s.last_seen_at";
@@ -58,8 +59,9 @@ internal sealed class PostgreSqlFingerprintStore : IFingerprintStore
             SELECT * FROM unnest(@sources, @sizes, @writes, @contents, @metadatas, @documents, @seen) WITH ORDINALITY
                 AS t(source, size, last_write_at, content_hash, metadata_hash, document_id, last_seen_at, ordinal)
         ), history AS (
-            INSERT INTO {schema}.fingerprint_history (source, content_hash, metadata_hash, size, last_write_at, document_id, recorded_at)
-            SELECT i.source, i.content_hash, i.metadata_hash, i.size, i.last_write_at, i.document_id, @recorded
+            INSERT INTO {schema}.fingerprint_history (source, content_hash, metadata_hash, size, last_write_at, document_id, recorded_at, change)
+            SELECT i.source, i.content_hash, i.metadata_hash, i.size, i.last_write_at, i.document_id, @recorded,
+                   CASE WHEN EXISTS (SELECT 1 FROM {schema}.fingerprints AS e WHERE e.source = i.source) THEN 'updated' ELSE 'added' END
             FROM input AS i
             WHERE NOT EXISTS (
                 SELECT 1 FROM {schema}.fingerprints AS f
@@ -207,7 +209,7 @@ internal sealed class PostgreSqlFingerprintStore : IFingerprintStore
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return await _database.QueryAsync(
             Schema,
-            "SELECT h.source, h.content_hash, h.metadata_hash, h.size, h.last_write_at, h.document_id, h.recorded_at " +
+            "SELECT h.source, h.content_hash, h.metadata_hash, h.size, h.last_write_at, h.document_id, h.recorded_at, h.change " +
             "FROM {schema}.fingerprint_history AS h WHERE h.source = @source ORDER BY h.id DESC LIMIT @limit;",
             p => p.Text("source", source).Integer("limit", limit),
             r => new FingerprintHistoryEntry(
@@ -217,7 +219,10 @@ internal sealed class PostgreSqlFingerprintStore : IFingerprintStore
                 Size: r.GetInt64(3),
                 LastWriteTimeUtc: r.GetTime(4),
                 DocumentId: r.GetStringOrNull(5),
-                RecordedAt: r.GetTime(6)),
+                RecordedAt: r.GetTime(6))
+            {
+                Change = ParseChange(r.GetStringOrNull(7)),
+            },
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -225,7 +230,7 @@ internal sealed class PostgreSqlFingerprintStore : IFingerprintStore
     {
         ArgumentNullException.ThrowIfNull(source);
         var removed = await _database.ExecuteAsync(
-            Schema, "DELETE FROM {schema}.fingerprints AS f WHERE f.source = @source;", p => p.Text("source", source), cancellationToken).ConfigureAwait(false);
+            Schema, RemoveSql, p => p.Text("source", source).Time("recorded", _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         return removed > 0;
     }
 

@@ -23,7 +23,7 @@ namespace DocPipeline.PostgreSql.Jobs;
 /// <para>Times are the caller's <see cref="TimeProvider"/> (as in every store), so worker machines need synchronized
 /// clocks (NTP): a clock that runs ahead sees other workers' leases expire early.</para>
 /// </remarks>
-internal sealed class PostgreSqlJobStore : IJobStore
+internal sealed partial class PostgreSqlJobStore : IJobStore
 {
     /// <summary>The tables of the job store. Never edit a shipped step; append one.</summary>
     internal static readonly PostgreSqlSchema Schema = new("jobs", "job store",
@@ -64,6 +64,7 @@ internal sealed class PostgreSqlJobStore : IJobStore
         CREATE INDEX jobs_batch ON {schema}.jobs (batch_id, status) WHERE batch_id IS NOT NULL;
         CREATE INDEX jobs_finished ON {schema}.jobs (finished_at) WHERE finished_at IS NOT NULL;
         """,
+        ControlStep,
     ]);
 
     private const string Columns =
@@ -234,7 +235,8 @@ internal sealed class PostgreSqlJobStore : IJobStore
     public Task<IReadOnlyList<JobLease>> ClaimAsync(JobClaimRequest request, CancellationToken cancellationToken = default)
     {
         JobRules.ValidateClaim(request);
-        return _database.WriteAsync<IReadOnlyList<JobLease>>(Schema, (connection, token) => ClaimAsync(connection, request, token), cancellationToken);
+        return _database.WriteAsync<IReadOnlyList<JobLease>>(
+            Schema, async (connection, token) => await IsPausedAsync(connection, token).ConfigureAwait(false) ? [] : await ClaimAsync(connection, request, token).ConfigureAwait(false), cancellationToken);
     }
 
     public async Task<LeaseRenewal> RenewLeaseAsync(JobLease lease, TimeSpan duration, CancellationToken cancellationToken = default)

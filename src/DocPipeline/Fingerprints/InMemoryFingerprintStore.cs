@@ -55,20 +55,17 @@ internal sealed class InMemoryFingerprintStore(TimeProvider timeProvider) : IFin
                     !string.Equals(current.ContentHash, fingerprint.ContentHash, StringComparison.Ordinal) ||
                     !string.Equals(current.MetadataHash, fingerprint.MetadataHash, StringComparison.Ordinal))
                 {
-                    if (!_history.TryGetValue(fingerprint.Source, out var entries))
-                    {
-                        entries = [];
-                        _history[fingerprint.Source] = entries;
-                    }
-
-                    entries.Add(new FingerprintHistoryEntry(
+                    HistoryOf(fingerprint.Source).Add(new FingerprintHistoryEntry(
                         fingerprint.Source,
                         fingerprint.ContentHash,
                         fingerprint.MetadataHash,
                         fingerprint.Size,
                         fingerprint.LastWriteTimeUtc,
                         fingerprint.DocumentId,
-                        recordedAt));
+                        recordedAt)
+                    {
+                        Change = current is null ? FingerprintChange.Added : FingerprintChange.Updated,
+                    });
                 }
 
                 _fingerprints[fingerprint.Source] = fingerprint;
@@ -118,7 +115,17 @@ internal sealed class InMemoryFingerprintStore(TimeProvider timeProvider) : IFin
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return Task.FromResult(_fingerprints.Remove(source));
+            if (!_fingerprints.Remove(source, out var removed))
+            {
+                return Task.FromResult(false);
+            }
+
+            HistoryOf(source).Add(new FingerprintHistoryEntry(
+                source, removed.ContentHash, removed.MetadataHash, removed.Size, removed.LastWriteTimeUtc, removed.DocumentId, FingerprintTimestamps.Truncate(timeProvider.GetUtcNow()))
+            {
+                Change = FingerprintChange.Removed,
+            });
+            return Task.FromResult(true);
         }
     }
 
@@ -152,5 +159,17 @@ internal sealed class InMemoryFingerprintStore(TimeProvider timeProvider) : IFin
         {
             return Task.FromResult((long)_fingerprints.Count);
         }
+    }
+
+    /// <summary>The history entries of a source, oldest first (created when missing); call under the lock.</summary>
+    private List<FingerprintHistoryEntry> HistoryOf(string source)
+    {
+        if (!_history.TryGetValue(source, out var entries))
+        {
+            entries = [];
+            _history[source] = entries;
+        }
+
+        return entries;
     }
 }

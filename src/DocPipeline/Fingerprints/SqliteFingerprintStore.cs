@@ -24,7 +24,7 @@ namespace DocPipeline.Fingerprints;
 /// where rewriting the wide fingerprint rows (path and hashes) dirtied ten times as many. It has no index on purpose:
 /// the only query that filters on it is the rare cleanup, which can afford a scan.</para>
 /// </remarks>
-internal sealed class SqliteFingerprintStore : IFingerprintStore
+internal sealed partial class SqliteFingerprintStore : IFingerprintStore
 {
     internal const string DefaultFileName = "fingerprints.db";
     internal const string Description = "fingerprint store";
@@ -57,6 +57,7 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
         );
         CREATE INDEX ix_fingerprint_history_source ON fingerprint_history (source, id);
         """,
+        HistoryChangeStep,
     ]);
 
     // CROSS JOIN fixes the join order: walk the JSON array and seek each source in the unique index.
@@ -78,8 +79,8 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
     // is none); it must run before the upsert below replaces the current fingerprint.
     private const string InsertHistory =
         """
-        INSERT INTO fingerprint_history (source, content_hash, metadata_hash, size, last_write_ms, document_id, recorded_ms)
-        SELECT $s, $c, $m, $z, $w, $d, $r
+        INSERT INTO fingerprint_history (source, content_hash, metadata_hash, size, last_write_ms, document_id, recorded_ms, change)
+        SELECT $s, $c, $m, $z, $w, $d, $r, CASE WHEN EXISTS (SELECT 1 FROM fingerprints WHERE source = $s) THEN 'updated' ELSE 'added' END
         WHERE NOT EXISTS (SELECT 1 FROM fingerprints WHERE source = $s AND content_hash = $c AND metadata_hash IS $m);
         """;
 
@@ -97,7 +98,7 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
         "INSERT INTO fingerprint_seen (id, last_seen_ms) VALUES ($i, $l) ON CONFLICT (id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms;";
 
     private const string SelectHistory =
-        "SELECT source, content_hash, metadata_hash, size, last_write_ms, document_id, recorded_ms FROM fingerprint_history WHERE source = $s ORDER BY id DESC LIMIT $n;";
+        "SELECT source, content_hash, metadata_hash, size, last_write_ms, document_id, recorded_ms, change FROM fingerprint_history WHERE source = $s ORDER BY id DESC LIMIT $n;";
 
     private const string StaleIds = "SELECT id FROM fingerprint_seen WHERE last_seen_ms < $c";
     private const string CountStale = $"SELECT COUNT(*) FROM ({StaleIds});";
@@ -229,7 +230,10 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
                     Size: reader.GetInt64(3),
                     LastWriteTimeUtc: FingerprintTimestamps.FromUnixMilliseconds(reader.GetInt64(4)),
                     DocumentId: reader.IsDBNull(5) ? null : reader.GetString(5),
-                    RecordedAt: FingerprintTimestamps.FromUnixMilliseconds(reader.GetInt64(6))));
+                    RecordedAt: FingerprintTimestamps.FromUnixMilliseconds(reader.GetInt64(6)))
+                {
+                    Change = ParseChange(reader.IsDBNull(7) ? null : reader.GetString(7)),
+                });
             }
 
             return entries;
@@ -240,7 +244,11 @@ internal sealed class SqliteFingerprintStore : IFingerprintStore
     {
         ArgumentNullException.ThrowIfNull(source);
         var removed = await _database.WriteAsync(
-            session => session.Execute("DELETE FROM fingerprints WHERE source = $s;", ("$s", source)),
+            session =>
+            {
+                session.Execute(RecordRemoval, ("$s", source), ("$r", FingerprintTimestamps.ToUnixMilliseconds(_timeProvider.GetUtcNow())));
+                return session.Execute("DELETE FROM fingerprints WHERE source = $s;", ("$s", source));
+            },
             cancellationToken).ConfigureAwait(false);
         return removed > 0;
     }

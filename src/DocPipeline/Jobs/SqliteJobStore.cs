@@ -63,6 +63,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         CREATE INDEX ix_jobs_batch ON jobs (batch_id, status) WHERE batch_id IS NOT NULL;
         CREATE INDEX ix_jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
         """,
+        ControlStep,
     ]);
 
     private const string Columns =
@@ -224,7 +225,7 @@ internal sealed partial class SqliteJobStore : IJobStore
     public Task<IReadOnlyList<JobLease>> ClaimAsync(JobClaimRequest request, CancellationToken cancellationToken = default)
     {
         JobRules.ValidateClaim(request);
-        return WriteAsync<IReadOnlyList<JobLease>>(session => Claim(session, request), cancellationToken);
+        return WriteAsync<IReadOnlyList<JobLease>>(session => IsPaused(session) ? [] : Claim(session, request), cancellationToken);
     }
 
     public Task<LeaseRenewal> RenewLeaseAsync(JobLease lease, TimeSpan duration, CancellationToken cancellationToken = default)

@@ -26,7 +26,7 @@ namespace DocPipeline.Queue;
 /// with backoff while attempts are left. When the lease was lost the outcome is dropped: another worker owns the
 /// job now.</para>
 /// </remarks>
-internal sealed class DocumentQueue : IDocumentQueue
+internal sealed partial class DocumentQueue : IDocumentQueue
 {
     /// <summary>How many jobs that only wait for their writes to become durable the queue allows per processing slot.</summary>
     internal const int WaitingJobsPerSlot = 32;
@@ -53,7 +53,6 @@ internal sealed class DocumentQueue : IDocumentQueue
     private readonly int _retentionDays;
     private readonly List<(Func<bool> Condition, TaskCompletionSource Reached)> _waitObservers = [];
     private DateTimeOffset _nextPurgeAt = DateTimeOffset.MinValue;
-    private volatile bool _paused;
     private int _active;
     private int _waiting;
     private long _waitingBytes;
@@ -98,8 +97,6 @@ internal sealed class DocumentQueue : IDocumentQueue
         Owner = WorkerIdentity.Create();
     }
 
-    public bool IsPaused => _paused;
-
     public int RunningCount => _running.Count;
 
     /// <summary>Gets how many running jobs hold a processing slot (running jobs minus those that only wait for commits).</summary>
@@ -142,14 +139,6 @@ internal sealed class DocumentQueue : IDocumentQueue
     public Task<JobStatusCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         _store.GetCountsAsync(null, cancellationToken);
 
-    public void Pause() => _paused = true;
-
-    public void Resume()
-    {
-        _paused = false;
-        _wake.Set();
-    }
-
     public async Task<JobCancelResult> CancelAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobId);
@@ -185,11 +174,13 @@ internal sealed class DocumentQueue : IDocumentQueue
         using var shutdown = new CancellationTokenSource();
         using var stopHeartbeat = new CancellationTokenSource();
         Task heartbeat = Task.CompletedTask;
+        Task pauseWatch = Task.CompletedTask;
         try
         {
             QueueLog.RunStarted(_logger, Owner, _maxConcurrent);
             await ResumeDeadLocalWorkersAsync(cancellationToken).ConfigureAwait(false);
             heartbeat = RunHeartbeatAsync(stopHeartbeat.Token);
+            pauseWatch = WatchPauseAsync(stopHeartbeat.Token);
             while (!cancellationToken.IsCancellationRequested)
             {
                 await PurgeIfDueAsync(cancellationToken).ConfigureAwait(false);
@@ -217,6 +208,7 @@ internal sealed class DocumentQueue : IDocumentQueue
             await DrainAsync(shutdown).ConfigureAwait(false);
             await stopHeartbeat.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
+            await pauseWatch.ConfigureAwait(false);
             Volatile.Write(ref _active, 0);
             QueueLog.RunStopped(_logger, Owner);
         }
@@ -226,7 +218,7 @@ internal sealed class DocumentQueue : IDocumentQueue
     private async Task<(int Requested, int Claimed)> ClaimAndStartAsync(CancellationToken shutdown, CancellationToken cancellationToken)
     {
         var free = _maxConcurrent - ProcessingCount;
-        if (_paused || free <= 0)
+        if (IsPaused || free <= 0)
         {
             return (0, 0);
         }

@@ -72,6 +72,19 @@ internal sealed class RunningJob : IAsyncDisposable
         return first;
     }
 
+    /// <summary>Fires the token without a cancel request or a lost lease, so the job is given back (the queue was paused with "now").</summary>
+    /// <returns>Whether the token fired now (it had not fired before).</returns>
+    public bool Interrupt()
+    {
+        if (_cancellation.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        Fire();
+        return true;
+    }
+
     /// <summary>Records a cancellation request and fires the token.</summary>
     public void RequestCancel()
     {

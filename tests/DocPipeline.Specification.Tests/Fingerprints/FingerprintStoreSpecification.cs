@@ -8,7 +8,7 @@ namespace DocPipeline.Specification.Tests.Fingerprints;
 /// The contract of <see cref="IFingerprintStore"/>. Every implementation's test class inherits this suite and
 /// supplies only <see cref="CreateStore"/>.
 /// </summary>
-public abstract class FingerprintStoreSpecification : IDisposable
+public abstract partial class FingerprintStoreSpecification : IDisposable
 {
     /// <summary>The clock given to the store; starts at <see cref="Start"/>.</summary>
     protected static readonly DateTimeOffset Start = new(2026, 1, 15, 8, 30, 0, TimeSpan.Zero);
@@ -179,7 +179,10 @@ public abstract class FingerprintStoreSpecification : IDisposable
 
         var entry = Assert.Single(await store.GetHistoryAsync("/docs/a.txt", 10));
         Assert.Equal(
-            new FingerprintHistoryEntry("/docs/a.txt", Hash('a'), fingerprint.MetadataHash, fingerprint.Size, fingerprint.LastWriteTimeUtc, fingerprint.DocumentId, Start.AddMinutes(5)),
+            new FingerprintHistoryEntry("/docs/a.txt", Hash('a'), fingerprint.MetadataHash, fingerprint.Size, fingerprint.LastWriteTimeUtc, fingerprint.DocumentId, Start.AddMinutes(5))
+            {
+                Change = FingerprintChange.Added,
+            },
             entry);
     }
 
@@ -302,7 +305,7 @@ public abstract class FingerprintStoreSpecification : IDisposable
 
         Assert.Null(await store.GetAsync("/docs/a.txt"));
         Assert.NotNull(await store.GetAsync("/docs/b.txt"));
-        Assert.Single(await store.GetHistoryAsync("/docs/a.txt", 10));
+        Assert.Equal([FingerprintChange.Removed, FingerprintChange.Added], (await store.GetHistoryAsync("/docs/a.txt", 10)).Select(h => h.Change));
     }
 
     [Fact]
@@ -343,7 +346,7 @@ public abstract class FingerprintStoreSpecification : IDisposable
         await store.RemoveAsync("/docs/gone.txt");
 
         Assert.Equal(0, await store.RemoveNotSeenSinceAsync(Start));
-        Assert.Single(await store.GetHistoryAsync("/docs/gone.txt", 10));
+        Assert.Equal(2, (await store.GetHistoryAsync("/docs/gone.txt", 10)).Count);
 
         Assert.Equal(1, await store.RemoveNotSeenSinceAsync(Start.AddDays(1)));
         Assert.Empty(await store.GetHistoryAsync("/docs/gone.txt", 10));

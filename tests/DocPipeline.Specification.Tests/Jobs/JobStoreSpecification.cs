@@ -9,7 +9,7 @@ namespace DocPipeline.Specification.Tests.Jobs;
 /// The contract of <see cref="IJobStore"/>. Every job store's test class inherits this suite and supplies only
 /// <see cref="CreateStore"/>; time is a <see cref="FakeTimeProvider"/>, so lease expiry and backoff are exact.
 /// </summary>
-public abstract class JobStoreSpecification
+public abstract partial class JobStoreSpecification
 {
     protected static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
@@ -525,11 +525,7 @@ public abstract class JobStoreSpecification
     public async Task PurgeAsync_OldFinishedJobs_DeletedOthersKept()
     {
         var store = CreateStore(Time, new JobStoreSpecificationSettings());
-        var old = await store.CreateAsync([Request("completed"), Request("failed"), Request("cancelled")]);
-        var leases = (await store.ClaimAsync(Claim("w1", 3))).ToDictionary(l => l.Job.DocumentId);
-        await store.CompleteAsync(leases["completed"]);
-        await store.FailAsync(leases["failed"], new JobFailure("x", Retryable: false));
-        await store.ConfirmCancelledAsync(leases["cancelled"]);
+        var old = await CreateFinishedJobsAsync(store);
         var running = (await store.CreateAsync([Request("running")]))[0];
         await store.ClaimAsync(new JobClaimRequest { Owner = "w1", LeaseDuration = TimeSpan.FromDays(3) });
         var pending = (await store.CreateAsync([Request("pending")]))[0];

@@ -206,7 +206,7 @@ public sealed class DocumentQueueTests : IDisposable
             return Task.FromResult<string?>(null);
         });
         using var stop = new CancellationTokenSource();
-        queue.Pause();
+        await queue.PauseAsync();
         await queue.EnqueueAsync([QueueHarness.Request("a"), QueueHarness.Request("b")]);
         var run = queue.RunAsync(stop.Token);
 
@@ -216,7 +216,7 @@ public sealed class DocumentQueueTests : IDisposable
         Assert.Empty(handled);
         Assert.Equal(2, (await queue.GetCountsAsync()).Pending);
 
-        queue.Resume();
+        await queue.ResumeAsync();
         await bothDone.Task.WaitAsync(Patience);
         Assert.False(queue.IsPaused);
         await stop.CancelAsync();
@@ -242,7 +242,7 @@ public sealed class DocumentQueueTests : IDisposable
         var run = queue.RunAsync(stop.Token);
         await started.Task.WaitAsync(Patience);
 
-        queue.Pause();
+        await queue.PauseAsync();
         var second = (await queue.EnqueueAsync([QueueHarness.Request("second")]))[0];
         release.SetResult();
         await queue.WaitingForWorkAsync(() => queue.RunningCount == 0).WaitAsync(Patience);
