@@ -2,6 +2,7 @@ using System.Globalization;
 using DocPipeline.Indexing;
 using DocPipeline.Indexing.Keyword;
 using DocPipeline.Indexing.Vector;
+using DocPipeline.Maintenance;
 using Lucene.Net.Index;
 
 namespace DocPipeline.Consistency;
@@ -51,6 +52,27 @@ internal static class IndexHealth
                     return (IndexState.Unavailable, ex.Message);
                 }
         }
+    }
+
+    /// <summary>
+    /// Checks an index that keeps its files in <paramref name="location"/>: missing when the folder holds no index
+    /// files (opening it would create it empty), otherwise as <see cref="CheckAsync"/> says.
+    /// </summary>
+    public static async Task<StoreHealth> CheckFolderAsync(ISearchIndex index, string location, CancellationToken cancellationToken)
+    {
+        if (!IIndexFolder.HasFiles(location))
+        {
+            return new StoreHealth(StoreHealthState.Missing, $"The {index.Name} index at '{location}' is missing (the folder holds no index files).");
+        }
+
+        var (state, error) = await CheckAsync(index, cancellationToken).ConfigureAwait(false);
+        return state switch
+        {
+            IndexState.Healthy => StoreHealth.Healthy,
+            IndexState.InUse => new StoreHealth(StoreHealthState.InUse, error),
+            IndexState.Damaged => new StoreHealth(StoreHealthState.Damaged, error),
+            _ => new StoreHealth(StoreHealthState.Unavailable, error),
+        };
     }
 
     /// <summary>
@@ -108,7 +130,7 @@ internal static class IndexHealth
         }
 
         var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
-        var aside = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + ".damaged-" + stamp;
+        var aside = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + DataFolderLayout.DamagedInfix + stamp;
         try
         {
             Directory.CreateDirectory(aside);

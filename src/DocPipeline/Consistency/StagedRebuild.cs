@@ -115,7 +115,8 @@ internal sealed class StagedRebuild : IAsyncDisposable
         }
     }
 
-    private static async Task CloseAsync(ISearchIndex index)
+    /// <summary>Closes an index instance: asynchronously when it can.</summary>
+    internal static async Task CloseAsync(ISearchIndex index)
     {
         switch (index)
         {

@@ -128,7 +128,7 @@ internal sealed class SqliteJobStore : IJobStore
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         var value = options.Value;
-        _database = databases.Open(value.ResolvePath(value.Queue.JobStoragePath, "jobs.db"), Description, Schema);
+        _database = databases.Open(Consistency.DataFolderLayout.From(value).JobsPath, Description, Schema);
         _settings = JobStoreSettings.From(value.Queue);
         _time = time;
     }
