@@ -179,7 +179,7 @@ internal sealed class IndexStartupCheck(
             case StoreHealthState.Healthy:
                 return;
             case StoreHealthState.InUse or StoreHealthState.Unavailable:
-                ConsistencyLog.InUseAtStartup(_logger, store.Name, health.Reason ?? health.State.ToString());
+                ConsistencyLog.StoreNotCheckedAtStartup(_logger, store.Name, health.State.ToString(), health.Reason ?? "no reason given");
                 return;
             case StoreHealthState.Missing:
                 var documents = await DocumentsAsync(cancellationToken).ConfigureAwait(false);

@@ -66,7 +66,8 @@ internal sealed class VerifyOperation(
     {
         await Task.Yield();
         var results = new Dictionary<string, StoreIntegrity>(StringComparer.Ordinal);
-        foreach (var store in stores.Where(s => s.IsInUse).OrderBy(s => DataFolderLayout.CheckOrder(s.Name)))
+        // The registry first, the source of truth; then the other stores in the order a backup copies them.
+        foreach (var store in stores.Where(s => s.IsInUse).OrderBy(s => s.Name == DataFolderLayout.Registry ? -1 : DataFolderLayout.CheckOrder(s.Name)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (await store.CheckIntegrityAsync(deep, cancellationToken).ConfigureAwait(false) is { } result)

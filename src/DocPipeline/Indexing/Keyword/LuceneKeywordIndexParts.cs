@@ -29,11 +29,7 @@ internal sealed class LuceneKeywordIndexParts(IServiceProvider services, IOption
     ISearchIndex IIndexFolder.Index => Index!;
 
     /// <inheritdoc/>
-    public ISearchIndex OpenOwnInstance()
-    {
-        var settings = options.Value.KeywordIndex;
-        return new LuceneKeywordIndex(new LuceneKeywordIndexSettings(Location, settings.RefreshInterval, settings.RamBufferSizeMB), time, logger ?? (ILogger)NullLogger.Instance);
-    }
+    public ISearchIndex OpenOwnInstance() => new LuceneKeywordFolder(Index!).CreateAt(Location, options.Value, time, logger ?? (ILogger)NullLogger.Instance);
 
     /// <inheritdoc/>
     public Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default) => IndexHealth.CheckFolderAsync(Index!, Location, cancellationToken);

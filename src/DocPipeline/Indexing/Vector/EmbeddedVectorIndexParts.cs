@@ -31,7 +31,7 @@ internal sealed class EmbeddedVectorIndexParts(IServiceProvider services, IOptio
     private EmbeddedVectorIndex? Index => services.GetService<IVectorIndex>() as EmbeddedVectorIndex;
 
     /// <inheritdoc/>
-    public ISearchIndex OpenOwnInstance() => new EmbeddedVectorIndex(Index!.DirectoryPath, options.Value.VectorIndex, time, logger ?? (ILogger)NullLogger.Instance);
+    public ISearchIndex OpenOwnInstance() => new EmbeddedVectorFolder(Index!).CreateAt(Location, options.Value, time, logger ?? (ILogger)NullLogger.Instance);
 
     /// <inheritdoc/>
     public Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default) => IndexHealth.CheckFolderAsync(Index!, Index!.DirectoryPath, cancellationToken);
