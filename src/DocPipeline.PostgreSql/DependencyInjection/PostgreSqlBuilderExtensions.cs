@@ -1,6 +1,7 @@
 using DocPipeline.Fingerprints;
 using DocPipeline.Indexing;
 using DocPipeline.Jobs;
+using DocPipeline.Maintenance;
 using DocPipeline.PostgreSql;
 using DocPipeline.PostgreSql.Fingerprints;
 using DocPipeline.PostgreSql.Indexing;
@@ -72,6 +73,26 @@ public static class PostgreSqlBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlOptions>, PostgreSqlOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PostgreSqlDatabase>();
+        AddParts<IJobStore, PostgreSqlJobStore>(services, PostgreSqlJobStore.Schema);
+        AddParts<IFingerprintStore, PostgreSqlFingerprintStore>(services, PostgreSqlFingerprintStore.Schema);
+        AddParts<IDocumentRegistry, PostgreSqlDocumentRegistry>(services, PostgreSqlDocumentRegistry.Schema);
+        AddParts<IKeywordIndex, PostgreSqlKeywordIndex>(services, PostgreSqlKeywordIndex.Schema);
         return services;
+    }
+
+    /// <summary>Registers how the PostgreSQL store <typeparamref name="TStore"/> takes part in backup, verify and health while it fills its slot.</summary>
+    private static void AddParts<TSlot, TStore>(IServiceCollection services, PostgreSqlSchema schema)
+        where TSlot : class
+        where TStore : TSlot
+    {
+        if (services.Any(d => d.ServiceType == typeof(PostgreSqlStoreParts) && Equals(d.ServiceKey, schema.Component)))
+        {
+            return;
+        }
+
+        services.AddKeyedSingleton(schema.Component, (sp, _) => new PostgreSqlStoreParts(sp.GetRequiredService<PostgreSqlDatabase>(), schema, () => sp.GetService<TSlot>() is TStore));
+        services.AddSingleton<IStoreBackup>(sp => sp.GetRequiredKeyedService<PostgreSqlStoreParts>(schema.Component));
+        services.AddSingleton<IStoreIntegrity>(sp => sp.GetRequiredKeyedService<PostgreSqlStoreParts>(schema.Component));
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredKeyedService<PostgreSqlStoreParts>(schema.Component));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DocPipeline.Indexing.Vector;
 
 namespace DocPipeline.Consistency;
 
@@ -17,47 +18,27 @@ internal static partial class BackupLayout
     /// <summary>The archive extension written.</summary>
     public const string ArchiveExtension = ".tar.gz";
 
-    /// <summary>The store names, in the order they are copied (jobs, fingerprints, the registry, then the indexes: see <c>IndexMaintenance.WriteBackupAsync</c>).</summary>
-    public static readonly IReadOnlyList<string> StoreOrder = [Jobs, Fingerprints, Registry, Vector, Keyword];
-
-    /// <summary>The job store.</summary>
-    public const string Jobs = "jobs";
-
-    /// <summary>The fingerprint store.</summary>
-    public const string Fingerprints = "fingerprints";
-
-    /// <summary>The document registry and artifact store.</summary>
-    public const string Registry = "registry";
-
-    /// <summary>The embedded vector index.</summary>
-    public const string Vector = "vector";
-
-    /// <summary>The Lucene keyword index.</summary>
-    public const string Keyword = "keyword";
-
     /// <summary>Gets the path of a store inside a backup (a file, or a folder for the indexes).</summary>
     public static string EntryOf(string store) => store switch
     {
-        Jobs => "jobs.db",
-        Fingerprints => "fingerprints.db",
-        Registry => "registry.db",
-        Vector => "vectors",
-        Keyword => "keyword",
+        DataFolderLayout.Jobs => DataFolderLayout.JobsFileName,
+        DataFolderLayout.Fingerprints => DataFolderLayout.FingerprintsFileName,
+        DataFolderLayout.Registry => DataFolderLayout.RegistryFileName,
+        DataFolderLayout.Vector => DataFolderLayout.VectorFolderName,
+        DataFolderLayout.Keyword => DataFolderLayout.KeywordFolderName,
+        _ when DataFolderLayout.IsValidPartName(store) => DataFolderLayout.PartsFolderName + "/" + store,
         _ => throw new ArgumentOutOfRangeException(nameof(store), store, "Unknown store."),
     };
 
     /// <summary>Gets whether a store is a folder (the indexes) rather than one file.</summary>
-    public static bool IsFolder(string store) => store is Vector or Keyword;
+    public static bool IsFolder(string store) => store is DataFolderLayout.Vector or DataFolderLayout.Keyword;
 
-    /// <summary>Gets where a store lives in the data folder.</summary>
-    public static string TargetOf(string store, DataFolderLayout layout) => store switch
+    /// <summary>Gets whether a backup may hold the folder <paramref name="relativePath"/>: an index folder, or the parts of stores outside the data folder.</summary>
+    public static bool MayHoldFolder(string relativePath) => relativePath.Split('/') switch
     {
-        Jobs => layout.JobsPath,
-        Fingerprints => layout.FingerprintsPath,
-        Registry => layout.RegistryPath,
-        Vector => layout.VectorDirectory,
-        Keyword => layout.KeywordDirectory,
-        _ => throw new ArgumentOutOfRangeException(nameof(store), store, "Unknown store."),
+        [DataFolderLayout.VectorFolderName] or [DataFolderLayout.KeywordFolderName] or [DataFolderLayout.PartsFolderName] => true,
+        [DataFolderLayout.PartsFolderName, var part, ..] => DataFolderLayout.IsValidPartName(part) && !DataFolderLayout.IsDataFolderPart(part),
+        _ => false,
     };
 
     /// <summary>
@@ -69,11 +50,12 @@ internal static partial class BackupLayout
         var parts = relativePath.Split('/');
         return parts switch
         {
-            ["jobs.db"] => Jobs,
-            ["fingerprints.db"] => Fingerprints,
-            ["registry.db"] => Registry,
-            ["vectors", "vectors.db" or "vectors.bin"] => Vector,
-            ["keyword", var name] when LuceneFileName().IsMatch(name) => Keyword,
+            [DataFolderLayout.JobsFileName] => DataFolderLayout.Jobs,
+            [DataFolderLayout.FingerprintsFileName] => DataFolderLayout.Fingerprints,
+            [DataFolderLayout.RegistryFileName] => DataFolderLayout.Registry,
+            [DataFolderLayout.VectorFolderName, VectorStore.CatalogFileName or VectorStore.VectorFileName] => DataFolderLayout.Vector,
+            [DataFolderLayout.KeywordFolderName, var name] when LuceneFileName().IsMatch(name) => DataFolderLayout.Keyword,
+            [DataFolderLayout.PartsFolderName, var part, ..] when DataFolderLayout.IsValidPartName(part) && !DataFolderLayout.IsDataFolderPart(part) => part,
             _ => null,
         };
     }

@@ -62,8 +62,7 @@ internal static class BackupReader
                 manifest = await StageFolderAsync(source, target, id, staged, cancellationToken).ConfigureAwait(false);
             }
 
-            var order = BackupLayout.StoreOrder.ToList();
-            result = new StagedRestore(source, manifest, staged.OrderBy(p => order.IndexOf(p.Key)).ToList());
+            result = new StagedRestore(source, manifest, staged.OrderBy(p => DataFolderLayout.CheckOrder(p.Key)).ToList());
             return result;
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
@@ -212,14 +211,14 @@ internal static class BackupReader
             _target = target;
             _id = id;
             _staged = staged;
-            if (!manifest.Stores.Contains(BackupLayout.Registry, StringComparer.Ordinal))
+            if (!manifest.Stores.Contains(DataFolderLayout.Registry, StringComparer.Ordinal))
             {
                 throw Refuse("its manifest lists no registry, the source of truth every other store depends on");
             }
 
             foreach (var store in manifest.Stores)
             {
-                if (!BackupLayout.StoreOrder.Contains(store, StringComparer.Ordinal))
+                if (!DataFolderLayout.IsDataFolderPart(store) && !DataFolderLayout.IsValidPartName(store))
                 {
                     throw Refuse($"its manifest lists an unknown store '{store}'");
                 }
@@ -245,7 +244,7 @@ internal static class BackupReader
 
         public void CheckFolder(string relative)
         {
-            if (!BackupLayout.IsSafeRelativePath(relative) || relative is not ("vectors" or "keyword"))
+            if (!BackupLayout.IsSafeRelativePath(relative) || !BackupLayout.MayHoldFolder(relative))
             {
                 throw Refuse($"it holds the folder '{relative}', which is unsafe or unexpected");
             }
@@ -313,23 +312,26 @@ internal static class BackupReader
 
         private string Destination(string store, string relative)
         {
-            var root = StagedPath(store);
-            if (!BackupLayout.IsFolder(store))
+            var entry = BackupLayout.EntryOf(store);
+            var isFolder = BackupLayout.IsFolder(store) || !string.Equals(relative, entry, StringComparison.Ordinal);
+            var root = StagedPath(store, isFolder);
+            if (!isFolder)
             {
                 return root;
             }
 
-            var name = relative[(relative.IndexOf('/', StringComparison.Ordinal) + 1)..];
+            var name = relative[(entry.Length + 1)..];
             var destination = Path.GetFullPath(Path.Combine(root, name));
             if (!destination.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
                 throw Refuse($"'{relative}' would be written outside the store folder");
             }
 
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             return destination;
         }
 
-        private string StagedPath(string store)
+        private string StagedPath(string store, bool isFolder)
         {
             foreach (var (name, path) in _staged)
             {
@@ -339,7 +341,9 @@ internal static class BackupReader
                 }
             }
 
-            var staged = BackupLayout.TargetOf(store, _target) + ".restore-" + _id;
+            var staged = DataFolderLayout.IsDataFolderPart(store)
+                ? RestoreLeftovers.StagedOf(_target.TargetOf(store), _id)
+                : Path.Combine(_target.TemporaryDirectory, RestoreLeftovers.StagedOf(DataFolderLayout.PartsFolderName, _id), store);
             if (File.Exists(staged) || Directory.Exists(staged))
             {
                 throw new IOException($"'{staged}' already exists.");
@@ -347,7 +351,7 @@ internal static class BackupReader
 
             var parent = Path.GetDirectoryName(staged)!;
             Directory.CreateDirectory(parent);
-            if (BackupLayout.IsFolder(store))
+            if (isFolder)
             {
                 Directory.CreateDirectory(staged);
             }

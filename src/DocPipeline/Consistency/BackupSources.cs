@@ -1,21 +1,20 @@
-using DocPipeline.Indexing.Keyword;
-using DocPipeline.Indexing.Vector;
-using DocPipeline.Storage;
+using DocPipeline.Maintenance;
 
 namespace DocPipeline.Consistency;
 
-/// <summary>The open stores a backup copies, and the stores it leaves out (with the reason).</summary>
+/// <summary>The parts a backup writes, in the order it writes them, and the parts it leaves out (with the reason).</summary>
 internal sealed class BackupSources
 {
-    public SqliteDatabase? Jobs { get; init; }
-
-    public SqliteDatabase? Fingerprints { get; init; }
-
-    public required SqliteDatabase Registry { get; init; }
-
-    public EmbeddedVectorIndex? Vector { get; init; }
-
-    public LuceneKeywordIndex? Keyword { get; init; }
+    public List<BackupPartSource> Parts { get; init; } = [];
 
     public List<string> Skipped { get; init; } = [];
+}
+
+/// <summary>One part of a backup: its name and how it writes its snapshot to a destination path.</summary>
+/// <param name="Name">The part name (see <see cref="DataFolderLayout"/>).</param>
+/// <param name="WriteAsync">Writes the snapshot to the destination path.</param>
+internal sealed record BackupPartSource(string Name, Func<string, CancellationToken, Task<StoreBackupPart>> WriteAsync)
+{
+    /// <summary>A part written by a store that takes part in backups.</summary>
+    public static BackupPartSource Of(IStoreBackup store) => new(store.Name, store.BackupAsync);
 }

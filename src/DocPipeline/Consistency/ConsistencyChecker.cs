@@ -1,6 +1,5 @@
 using DocPipeline.Indexing;
-using DocPipeline.Indexing.Keyword;
-using DocPipeline.Indexing.Vector;
+using DocPipeline.Maintenance;
 using DocPipeline.Registry;
 
 namespace DocPipeline.Consistency;
@@ -142,12 +141,12 @@ internal sealed class ConsistencyChecker(
     /// <summary>One index, readable in chunk id order, or the reason it cannot be read.</summary>
     private sealed class IndexSource : IAsyncDisposable
     {
-        private readonly LuceneKeywordIndex? _lucene;
+        private readonly IAsyncEnumerable<IndexEntry>? _ordered;
         private readonly SortedIndexEntries? _sorted;
 
-        private IndexSource(LuceneKeywordIndex? lucene, SortedIndexEntries? sorted, string? error)
+        private IndexSource(IAsyncEnumerable<IndexEntry>? ordered, SortedIndexEntries? sorted, string? error)
         {
-            _lucene = lucene;
+            _ordered = ordered;
             _sorted = sorted;
             Error = error;
         }
@@ -158,17 +157,21 @@ internal sealed class ConsistencyChecker(
         {
             try
             {
-                switch (index)
+                if (FolderIndex.Of(index) is { } folder)
                 {
-                    case LuceneKeywordIndex lucene:
-                        lucene.OpenOrReport();
-                        return new IndexSource(lucene, null, null);
-                    case EmbeddedVectorIndex embedded when await embedded.TryOpenAsync(cancellationToken).ConfigureAwait(false) is { } damaged:
-                        return new IndexSource(null, null, damaged.Message);
-                    default:
-                        var sorted = await SortedIndexEntries.SortAsync(index.ListEntriesAsync(cancellationToken), temporaryDirectory, runLength, cancellationToken).ConfigureAwait(false);
-                        return new IndexSource(null, sorted, null);
+                    if (await folder.OpenAsync(cancellationToken).ConfigureAwait(false) is { State: not StoreHealthState.Healthy } failed)
+                    {
+                        return new IndexSource(null, null, failed.Reason);
+                    }
+
+                    if (folder.ReadSorted(cancellationToken) is { } ordered)
+                    {
+                        return new IndexSource(ordered, null, null);
+                    }
                 }
+
+                var sorted = await SortedIndexEntries.SortAsync(index.ListEntriesAsync(cancellationToken), temporaryDirectory, runLength, cancellationToken).ConfigureAwait(false);
+                return new IndexSource(null, sorted, null);
             }
             catch (DocPipelineStorageException ex)
             {
@@ -177,7 +180,7 @@ internal sealed class ConsistencyChecker(
         }
 
         public IAsyncEnumerable<IndexEntry>? Read(CancellationToken cancellationToken) =>
-            Error is not null ? null : _lucene is not null ? LuceneSortedEntries.ReadAsync(_lucene, cancellationToken).ReadAheadAsync(cancellationToken) : _sorted!.ReadAsync(cancellationToken);
+            Error is not null ? null : _ordered is not null ? _ordered.ReadAheadAsync(cancellationToken) : _sorted!.ReadAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => _sorted?.DisposeAsync() ?? ValueTask.CompletedTask;
     }

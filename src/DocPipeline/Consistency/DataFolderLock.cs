@@ -31,11 +31,11 @@ internal sealed class DataFolderLock : IDisposable
     {
         foreach (var store in stores)
         {
-            var path = BackupLayout.TargetOf(store, layout);
+            var path = layout.TargetOf(store);
             var lockFile = store switch
             {
-                BackupLayout.Vector => Path.Combine(path, VectorFolderLock.FileName),
-                BackupLayout.Keyword => Path.Combine(path, IndexWriter.WRITE_LOCK_NAME),
+                DataFolderLayout.Vector => Path.Combine(path, VectorFolderLock.FileName),
+                DataFolderLayout.Keyword => Path.Combine(path, IndexWriter.WRITE_LOCK_NAME),
                 _ => null,
             };
             if (lockFile is not null)
@@ -75,13 +75,13 @@ internal sealed class DataFolderLock : IDisposable
         {
             foreach (var store in stores)
             {
-                var path = BackupLayout.TargetOf(store, layout);
+                var path = layout.TargetOf(store);
                 switch (store)
                 {
-                    case BackupLayout.Vector:
+                    case DataFolderLayout.Vector:
                         taken.HoldFile(store, Path.Combine(path, VectorFolderLock.FileName), path);
                         break;
-                    case BackupLayout.Keyword:
+                    case DataFolderLayout.Keyword:
                         taken.HoldLucene(path);
                         break;
                     default:
@@ -144,7 +144,7 @@ internal sealed class DataFolderLock : IDisposable
         if (!writeLock.Obtain())
         {
             writeLock.Dispose();
-            throw InUse(BackupLayout.Keyword, folder, $"its {IndexWriter.WRITE_LOCK_NAME} is held", null);
+            throw InUse(DataFolderLayout.Keyword, folder, $"its {IndexWriter.WRITE_LOCK_NAME} is held", null);
         }
 
         _held.Add(writeLock);

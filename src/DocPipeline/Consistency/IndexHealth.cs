@@ -1,8 +1,6 @@
-using System.Globalization;
 using DocPipeline.Indexing;
 using DocPipeline.Indexing.Keyword;
-using DocPipeline.Indexing.Vector;
-using Lucene.Net.Index;
+using DocPipeline.Maintenance;
 
 namespace DocPipeline.Consistency;
 
@@ -16,41 +14,47 @@ internal static class IndexHealth
     /// <returns>The state and, unless healthy, the error naming the index and its file.</returns>
     public static async Task<(IndexState State, string? Error)> CheckAsync(ISearchIndex index, CancellationToken cancellationToken)
     {
-        switch (index)
+        if (FolderIndex.Of(index) is { } folder)
         {
-            case EmbeddedVectorIndex embedded:
-                if (await embedded.TryOpenAsync(cancellationToken).ConfigureAwait(false) is not { } failure)
-                {
-                    return (IndexState.Healthy, null);
-                }
-
-                // A failed open keeps the folder lock, so the lock file cannot tell who holds it; the error can: the
-                // lock is the first thing an open takes, and its failure names the held lock file.
-                var locked = failure.Message.Contains($"{VectorFolderLock.FileName}' is held", StringComparison.Ordinal);
-                return (locked ? IndexState.InUse : IndexState.Damaged, failure.Message);
-            case LuceneKeywordIndex lucene:
-                try
-                {
-                    lucene.OpenOrReport();
-                    return (IndexState.Healthy, null);
-                }
-                catch (DocPipelineStorageException ex)
-                {
-                    var held = !lucene.IsInMemory && IsHeld(Path.Combine(lucene.Location, IndexWriter.WRITE_LOCK_NAME));
-                    return (held ? IndexState.InUse : IndexState.Damaged, ex.Message);
-                }
-
-            default:
-                try
-                {
-                    await index.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
-                    return (IndexState.Healthy, null);
-                }
-                catch (DocPipelineStorageException ex)
-                {
-                    return (IndexState.Unavailable, ex.Message);
-                }
+            var health = await folder.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return (health.State switch
+            {
+                StoreHealthState.Healthy => IndexState.Healthy,
+                StoreHealthState.InUse => IndexState.InUse,
+                _ => IndexState.Damaged,
+            }, health.Reason);
         }
+
+        try
+        {
+            await index.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+            return (IndexState.Healthy, null);
+        }
+        catch (DocPipelineStorageException ex)
+        {
+            return (IndexState.Unavailable, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Checks an index that keeps its files in <paramref name="location"/>: missing when the folder holds no index
+    /// files (opening it would create it empty), otherwise as <see cref="CheckAsync"/> says.
+    /// </summary>
+    public static async Task<StoreHealth> CheckFolderAsync(ISearchIndex index, string location, CancellationToken cancellationToken)
+    {
+        if (!IIndexFolder.HasFiles(location))
+        {
+            return new StoreHealth(StoreHealthState.Missing, $"The {index.Name} index at '{location}' is missing (the folder holds no index files).");
+        }
+
+        var (state, error) = await CheckAsync(index, cancellationToken).ConfigureAwait(false);
+        return state switch
+        {
+            IndexState.Healthy => StoreHealth.Healthy,
+            IndexState.InUse => new StoreHealth(StoreHealthState.InUse, error),
+            IndexState.Damaged => new StoreHealth(StoreHealthState.Damaged, error),
+            _ => new StoreHealth(StoreHealthState.Unavailable, error),
+        };
     }
 
     /// <summary>
@@ -67,22 +71,13 @@ internal static class IndexHealth
             return null;
         }
 
-        switch (index)
+        if (FolderIndex.Of(index) is { } folder)
         {
-            case EmbeddedVectorIndex embedded:
-                var suffix = await embedded.ResetAsync(cancellationToken).ConfigureAwait(false);
-                return Path.Combine(embedded.DirectoryPath, "*" + suffix);
-            case LuceneKeywordIndex { IsInMemory: false } lucene:
-                var aside = MoveLuceneFilesAside(lucene.Location, time);
-                await lucene.RecreateAsync(cancellationToken).ConfigureAwait(false);
-                return aside;
-            case LuceneKeywordIndex lucene:
-                await lucene.RecreateAsync(cancellationToken).ConfigureAwait(false);
-                return null;
-            default:
-                await index.ClearAsync(cancellationToken).ConfigureAwait(false);
-                return null;
+            return await folder.SetAsideDamagedAsync(time, cancellationToken).ConfigureAwait(false);
         }
+
+        await index.ClearAsync(cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>Whether another handle holds the exclusive lock on <paramref name="lockFile"/> (the way both embedded indexes lock their folder).</summary>
@@ -90,38 +85,5 @@ internal static class IndexHealth
     {
         using var probe = new ExclusiveFileLock(lockFile);
         return probe.IsLocked();
-    }
-
-    private static string? MoveLuceneFilesAside(string folder, TimeProvider time)
-    {
-        if (!Directory.Exists(folder))
-        {
-            return null;
-        }
-
-        var files = Directory.EnumerateFiles(folder)
-            .Where(path => Path.GetFileName(path) is var name && (name.StartsWith(IndexFileNames.SEGMENTS, StringComparison.Ordinal) || name.StartsWith('_')))
-            .ToList();
-        if (files.Count == 0)
-        {
-            return null;
-        }
-
-        var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
-        var aside = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + ".damaged-" + stamp;
-        try
-        {
-            Directory.CreateDirectory(aside);
-            foreach (var file in files)
-            {
-                File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DocPipelineStorageException($"The damaged keyword index '{folder}' cannot be moved aside to '{aside}': {ex.Message}", ex);
-        }
-
-        return aside;
     }
 }

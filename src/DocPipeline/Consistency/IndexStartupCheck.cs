@@ -1,7 +1,6 @@
 using DocPipeline.Configuration;
 using DocPipeline.Indexing;
-using DocPipeline.Indexing.Keyword;
-using DocPipeline.Indexing.Vector;
+using DocPipeline.Maintenance;
 using DocPipeline.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,7 +22,14 @@ namespace DocPipeline.Consistency;
 /// writes them. Before a first ingest or search the container's own indexes are checked, since they are about to be
 /// opened anyway. A folder held by another process is that process's to check, and is skipped.</para>
 /// </remarks>
-internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocPipelineOptions> options, TimeProvider time, ILogger<IndexStartupCheck>? logger = null)
+internal sealed class IndexStartupCheck(
+    IEnumerable<IIndexFolder> indexFolders,
+    IEnumerable<IStoreHealth> stores,
+    Deferred<IDocumentRegistry> registry,
+    Deferred<RebuildOperation> rebuild,
+    Deferred<IIndexMaintenance> maintenance,
+    IOptions<DocPipelineOptions> options,
+    ILogger<IndexStartupCheck>? logger = null)
 {
     private const string OptionKey = "DocPipeline:IndexManagement:RebuildOnCorruption";
     private readonly SemaphoreSlim _once = new(1, 1);
@@ -53,38 +59,33 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
             }
 
             var settings = options.Value;
-            if (services.GetRequiredService<IVectorIndex>() is EmbeddedVectorIndex missingVector && !HasFiles(missingVector.DirectoryPath))
+            var folders = indexFolders.Where(f => f.IsInUse).OrderBy(f => DataFolderLayout.CheckOrder(f.Name)).ToList();
+            foreach (var folder in folders.Where(f => !IIndexFolder.HasFiles(f.Location)))
             {
-                await CheckMissingAsync(missingVector, missingVector.DirectoryPath, cancellationToken).ConfigureAwait(false);
+                await CheckMissingAsync(folder.Index, folder.Location, cancellationToken).ConfigureAwait(false);
             }
 
-            if (services.GetRequiredService<IKeywordIndex>() is LuceneKeywordIndex { IsInMemory: false } missingKeyword && !HasFiles(missingKeyword.Location))
+            foreach (var folder in folders.Where(f => IIndexFolder.HasFiles(f.Location)))
             {
-                await CheckMissingAsync(missingKeyword, missingKeyword.Location, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (services.GetRequiredService<IVectorIndex>() is EmbeddedVectorIndex vector && HasFiles(vector.DirectoryPath))
-            {
-                var own = ownInstances ? new EmbeddedVectorIndex(vector.DirectoryPath, settings.VectorIndex, time, _logger) : null;
+                var own = ownInstances ? folder.OpenOwnInstance() : null;
                 try
                 {
-                    await CheckAsync(own ?? vector, vector.DirectoryPath, cancellationToken).ConfigureAwait(false);
+                    await CheckAsync(own ?? folder.Index, folder.Location, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
                     if (own is not null)
                     {
-                        await own.DisposeAsync().ConfigureAwait(false);
+                        await StagedRebuild.CloseAsync(own).ConfigureAwait(false);
                     }
                 }
             }
 
-            if (services.GetRequiredService<IKeywordIndex>() is LuceneKeywordIndex { IsInMemory: false } keyword && HasFiles(keyword.Location))
+            // Every other store that says whether it can be used (a third-party or remote store).
+            var names = folders.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var store in stores.Where(s => s.IsInUse && !names.Contains(s.Name)))
             {
-                using var own = ownInstances
-                    ? new LuceneKeywordIndex(new LuceneKeywordIndexSettings(keyword.Location, settings.KeywordIndex.RefreshInterval, settings.KeywordIndex.RamBufferSizeMB), time, _logger)
-                    : null;
-                await CheckAsync(own ?? keyword, keyword.Location, cancellationToken).ConfigureAwait(false);
+                await CheckStoreAsync(store, cancellationToken).ConfigureAwait(false);
             }
 
             _passed = true;
@@ -110,8 +111,7 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
                 return;
             case IndexState.Damaged when options.Value.IndexManagement.RebuildOnCorruption:
                 ConsistencyLog.RebuildingDamaged(_logger, index.Name, error!);
-                var maintenance = services.GetRequiredService<IndexMaintenance>();
-                await maintenance.RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);
+                await rebuild.Value.RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);
                 return;
             case IndexState.Damaged:
                 ConsistencyLog.DamagedNotRebuilt(_logger, index.Name, error!);
@@ -129,7 +129,7 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
     /// </summary>
     private async Task CheckMissingAsync(ISearchIndex index, string location, CancellationToken cancellationToken)
     {
-        var documents = (await services.GetRequiredService<IDocumentRegistry>().GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Documents;
+        var documents = await DocumentsAsync(cancellationToken).ConfigureAwait(false);
         if (documents == 0)
         {
             return;
@@ -139,7 +139,7 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
         if (options.Value.IndexManagement.RebuildOnCorruption)
         {
             ConsistencyLog.RebuildingDamaged(_logger, index.Name, error);
-            await services.GetRequiredService<IndexMaintenance>().RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);
+            await rebuild.Value.RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -156,7 +156,7 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
         try
         {
             // The report is logged by the maintenance service; the check never stops the pipeline.
-            await services.GetRequiredService<IIndexMaintenance>().VerifyAsync().ConfigureAwait(false);
+            await maintenance.Value.VerifyAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is DocPipelineStorageException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -164,7 +164,38 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
         }
     }
 
-    /// <summary>Whether the index folder holds files, or a finished rebuild beside it will fill it when the index opens (a swap cut short by a crash).</summary>
-    private static bool HasFiles(string directory) =>
-        (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any()) || RebuildStaging.AnyFinishedBeside(directory);
+    /// <summary>
+    /// A store that cannot be used while the registry holds documents stops the pipeline (it would start empty, or
+    /// fail every job); one another process holds, or one that cannot be reached now, is logged.
+    /// </summary>
+    private async Task CheckStoreAsync(IStoreHealth store, CancellationToken cancellationToken)
+    {
+        var health = await store.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        switch (health.State)
+        {
+            case StoreHealthState.Healthy:
+                return;
+            case StoreHealthState.InUse or StoreHealthState.Unavailable:
+                ConsistencyLog.StoreNotCheckedAtStartup(_logger, store.Name, health.State.ToString(), health.Reason ?? "no reason given");
+                return;
+            case StoreHealthState.Missing:
+                var documents = await DocumentsAsync(cancellationToken).ConfigureAwait(false);
+                if (documents == 0)
+                {
+                    return;
+                }
+
+                var missing = $"{health.Reason} The registry holds {documents} documents.";
+                ConsistencyLog.DamagedNotRebuilt(_logger, store.Name, missing);
+                throw new DocPipelineStorageException(
+                    missing + " It was not created empty in its place. Restore the data folder and that store from a backup ('docpipe manage --restore <backup>').");
+            case StoreHealthState.Damaged:
+                ConsistencyLog.DamagedNotRebuilt(_logger, store.Name, health.Reason ?? "damaged");
+                throw new DocPipelineStorageException(
+                    $"The {store.Name} store cannot be used: {health.Reason} Restore it from a backup ('docpipe manage --restore <backup>').");
+        }
+    }
+
+    private async Task<long> DocumentsAsync(CancellationToken cancellationToken) =>
+        (await registry.Value.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Documents;
 }

@@ -4,6 +4,7 @@ using DocPipeline.Indexing;
 using DocPipeline.Indexing.Keyword;
 using DocPipeline.Indexing.Vector;
 using DocPipeline.Jobs;
+using DocPipeline.Maintenance;
 using DocPipeline.Registry;
 using DocPipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -56,7 +57,7 @@ internal sealed class PrivateStores : IAsyncDisposable
 
             if (File.Exists(layout.RegistryPath))
             {
-                stores.RegistryDatabase = SqliteDatabase.Open(layout.RegistryPath, "document registry", SqliteDocumentRegistry.Schema);
+                stores.RegistryDatabase = SqliteDatabase.Open(layout.RegistryPath, SqliteDocumentRegistry.Description, SqliteDocumentRegistry.Schema);
                 stores.Registry = new SqliteDocumentRegistry(stores.RegistryDatabase, time);
             }
 
@@ -83,33 +84,57 @@ internal sealed class PrivateStores : IAsyncDisposable
         }
     }
 
-    /// <summary>Gets the stores as a backup source; indexes that cannot be opened are left out with the reason when <paramref name="skipDamaged"/>.</summary>
+    /// <summary>Gets the stores as the parts of a backup; indexes that cannot be opened are left out with the reason when <paramref name="skipDamaged"/>.</summary>
     public async Task<BackupSources> ToBackupSourcesAsync(bool skipDamaged, CancellationToken cancellationToken)
     {
-        var skipped = new List<string>();
-        var vector = Vector;
-        var keyword = Keyword;
-        if (skipDamaged && vector is not null && await IndexHealth.CheckAsync(vector, cancellationToken).ConfigureAwait(false) is { State: not IndexState.Healthy } vectorState)
+        if (RegistryDatabase is null)
         {
-            skipped.Add($"{BackupLayout.Vector}: cannot be opened ({vectorState.Error})");
-            vector = null;
+            throw new InvalidOperationException("The data folder has no registry to back up.");
         }
 
-        if (skipDamaged && keyword is not null && await IndexHealth.CheckAsync(keyword, cancellationToken).ConfigureAwait(false) is { State: not IndexState.Healthy } keywordState)
+        var sources = new BackupSources();
+        foreach (var (name, database) in new[] { (DataFolderLayout.Jobs, JobsDatabase), (DataFolderLayout.Fingerprints, FingerprintsDatabase), (DataFolderLayout.Registry, RegistryDatabase) })
         {
-            skipped.Add($"{BackupLayout.Keyword}: cannot be opened ({keywordState.Error})");
-            keyword = null;
+            if (database is not null)
+            {
+                sources.Parts.Add(new BackupPartSource(name, async (destination, token) =>
+                {
+                    await database.BackupToAsync(destination, token).ConfigureAwait(false);
+                    return StoreBackupPart.Written();
+                }));
+            }
         }
 
-        return new BackupSources
+        if (Vector is { } vector && await UsableAsync(vector).ConfigureAwait(false))
         {
-            Jobs = JobsDatabase,
-            Fingerprints = FingerprintsDatabase,
-            Registry = RegistryDatabase ?? throw new InvalidOperationException("The data folder has no registry to back up."),
-            Vector = vector,
-            Keyword = keyword,
-            Skipped = skipped,
-        };
+            sources.Parts.Add(new BackupPartSource(vector.Name, async (destination, token) =>
+            {
+                await vector.CopyToAsync(destination, token).ConfigureAwait(false);
+                return StoreBackupPart.Written();
+            }));
+        }
+
+        if (Keyword is { } keyword && await UsableAsync(keyword).ConfigureAwait(false))
+        {
+            sources.Parts.Add(new BackupPartSource(keyword.Name, async (destination, token) =>
+            {
+                await keyword.CopyToAsync(destination, token).ConfigureAwait(false);
+                return StoreBackupPart.Written();
+            }));
+        }
+
+        return sources;
+
+        async Task<bool> UsableAsync(ISearchIndex index)
+        {
+            if (skipDamaged && await IndexHealth.CheckAsync(index, cancellationToken).ConfigureAwait(false) is { State: not IndexState.Healthy } state)
+            {
+                sources.Skipped.Add($"{index.Name}: cannot be opened ({state.Error})");
+                return false;
+            }
+
+            return true;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -18,14 +18,17 @@ namespace DocPipeline.Consistency;
 /// </remarks>
 internal static partial class RestoreLeftovers
 {
-    private const string StagedInfix = ".restore-";
-    private const string AsideInfix = ".pre-restore-";
-    private const string MarkerPrefix = "restore-";
-    private const string MarkerSuffix = ".swapping";
+    private const string StagedInfix = DataFolderLayout.RestoreStagedInfix;
+    private const string AsideInfix = DataFolderLayout.RestoreAsideInfix;
+    private const string MarkerPrefix = DataFolderLayout.RestoreMarkerPrefix;
+    private const string MarkerSuffix = DataFolderLayout.RestoreMarkerSuffix;
     private static readonly string[] SqliteParts = ["", "-wal", "-shm", "-journal"];
 
     /// <summary>Gets the path of the marker that says the restore <paramref name="id"/> is swapping stores.</summary>
     public static string MarkerPath(DataFolderLayout layout, string id) => Path.Combine(layout.DataDirectory, MarkerPrefix + id + MarkerSuffix);
+
+    /// <summary>Gets where the restore <paramref name="id"/> unpacks the store at <paramref name="target"/> before it swaps it in.</summary>
+    public static string StagedOf(string target, string id) => target + StagedInfix + id;
 
     /// <summary>Gets the name a store part is renamed to while the restore <paramref name="id"/> swaps it out.</summary>
     public static string AsideOf(string part, string id) => part + AsideInfix + id;
@@ -83,10 +86,10 @@ internal static partial class RestoreLeftovers
     /// <summary>A store part still in place although its predecessor of restore <paramref name="id"/> is aside: created since.</summary>
     private static string? Conflict(DataFolderLayout layout, string id)
     {
-        foreach (var store in BackupLayout.StoreOrder)
+        foreach (var store in DataFolderLayout.StoreOrder)
         {
-            var target = BackupLayout.TargetOf(store, layout);
-            if (!Exists(target + StagedInfix + id))
+            var target = layout.TargetOf(store);
+            if (!Exists(StagedOf(target, id)))
             {
                 continue;
             }
@@ -106,10 +109,10 @@ internal static partial class RestoreLeftovers
     /// <summary>Moves each store still staged into place, its current parts (if any) aside.</summary>
     private static void FinishSwap(DataFolderLayout layout, string id)
     {
-        foreach (var store in BackupLayout.StoreOrder)
+        foreach (var store in DataFolderLayout.StoreOrder)
         {
-            var target = BackupLayout.TargetOf(store, layout);
-            var staged = target + StagedInfix + id;
+            var target = layout.TargetOf(store);
+            var staged = StagedOf(target, id);
             if (!Exists(staged))
             {
                 continue;
@@ -128,9 +131,9 @@ internal static partial class RestoreLeftovers
     private static Dictionary<string, List<string>> FindById(DataFolderLayout layout)
     {
         var byId = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var store in BackupLayout.StoreOrder)
+        foreach (var store in DataFolderLayout.StoreOrder)
         {
-            var target = BackupLayout.TargetOf(store, layout);
+            var target = layout.TargetOf(store);
             var folder = Path.GetDirectoryName(target)!;
             if (!Directory.Exists(folder))
             {

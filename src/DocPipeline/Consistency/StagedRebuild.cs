@@ -1,7 +1,5 @@
 using DocPipeline.Configuration;
 using DocPipeline.Indexing;
-using DocPipeline.Indexing.Keyword;
-using DocPipeline.Indexing.Vector;
 using Microsoft.Extensions.Logging;
 
 namespace DocPipeline.Consistency;
@@ -33,17 +31,9 @@ internal sealed class StagedRebuild : IAsyncDisposable
         var stages = new Stage?[targets.Count];
         for (var i = 0; i < targets.Count; i++)
         {
-            stages[i] = targets[i] switch
-            {
-                EmbeddedVectorIndex vector when RebuildStaging.NewFolder(vector.DirectoryPath, id) is var folder =>
-                    new Stage(new EmbeddedVectorIndex(folder, options.VectorIndex, time, logger), folder, EmbeddedVectorIndex.IsIndexFile),
-                LuceneKeywordIndex { IsInMemory: false } keyword when RebuildStaging.NewFolder(keyword.Location, id) is var folder =>
-                    new Stage(
-                        new LuceneKeywordIndex(new LuceneKeywordIndexSettings(folder, options.KeywordIndex.RefreshInterval, options.KeywordIndex.RamBufferSizeMB), time, logger),
-                        folder,
-                        LuceneIndexHandle.IsIndexFile),
-                _ => null,
-            };
+            stages[i] = FolderIndex.Of(targets[i]) is { Folder: { } live } folder && RebuildStaging.NewFolder(live, id) is var staging
+                ? new Stage(folder.CreateAt(staging, options, time, logger), staging, folder.IsIndexFile)
+                : null;
         }
 
         return new StagedRebuild(targets, stages);
@@ -77,14 +67,9 @@ internal sealed class StagedRebuild : IAsyncDisposable
             return await IndexHealth.EmptyAsync(live, damaged: true, time, cancellationToken).ConfigureAwait(false);
         }
 
-        switch (live)
+        if (FolderIndex.Of(live) is { } folder)
         {
-            case EmbeddedVectorIndex vector:
-                await vector.ReopenAsync(cancellationToken).ConfigureAwait(false);
-                break;
-            case LuceneKeywordIndex keyword:
-                await keyword.ReopenAsync(cancellationToken).ConfigureAwait(false);
-                break;
+            await folder.ReopenAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return null;
@@ -115,7 +100,8 @@ internal sealed class StagedRebuild : IAsyncDisposable
         }
     }
 
-    private static async Task CloseAsync(ISearchIndex index)
+    /// <summary>Closes an index instance: asynchronously when it can.</summary>
+    internal static async Task CloseAsync(ISearchIndex index)
     {
         switch (index)
         {

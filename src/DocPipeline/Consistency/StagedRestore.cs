@@ -3,7 +3,7 @@ namespace DocPipeline.Consistency;
 /// <summary>A backup checked and unpacked beside the stores it replaces, ready to be swapped in.</summary>
 /// <param name="Source">The backup.</param>
 /// <param name="Manifest">Its manifest.</param>
-/// <param name="Staged">Where each store was unpacked, by store name, in <see cref="BackupLayout.StoreOrder"/>.</param>
+/// <param name="Staged">Where each store was unpacked, by store name, in <see cref="DataFolderLayout.StoreOrder"/>.</param>
 internal sealed record StagedRestore(string Source, BackupManifest Manifest, IReadOnlyList<KeyValuePair<string, string>> Staged)
 {
     /// <summary>Deletes whatever is still staged (after a failure, or what a swap left).</summary>

@@ -95,8 +95,7 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<DocPipeline.Management.IIndexManager, DocPipeline.Management.IndexManager>();
 
         // --- consistency ---
-        services.TryAddSingleton<IndexMaintenance>();
-        services.TryAddSingleton<IIndexMaintenance>(static sp => sp.GetRequiredService<IndexMaintenance>());
+        services.AddDocPipelineMaintenance();
         services.TryAddSingleton<IndexStartupCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IndexStartupService>());
         // Without a host, the index startup check runs before the pipeline's first ingest, resume or search.

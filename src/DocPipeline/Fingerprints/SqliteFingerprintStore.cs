@@ -26,7 +26,7 @@ namespace DocPipeline.Fingerprints;
 /// </remarks>
 internal sealed partial class SqliteFingerprintStore : IFingerprintStore
 {
-    internal const string DefaultFileName = "fingerprints.db";
+    internal const string DefaultFileName = Consistency.DataFolderLayout.FingerprintsFileName;
     internal const string Description = "fingerprint store";
 
     internal static readonly SqliteSchema Schema = new("fingerprints",

@@ -18,7 +18,7 @@ internal static class RebuildStaging
     /// <summary>The file that marks a staged index as finished, listing the files to move in.</summary>
     public const string SwapListName = "rebuild-swap.txt";
 
-    private const string Infix = ".rebuild-";
+    private const string Infix = Consistency.DataFolderLayout.RebuildInfix;
 
     /// <summary>Returns a new staging folder path beside <paramref name="liveDirectory"/> (not created).</summary>
     public static string NewFolder(string liveDirectory, string id) =>

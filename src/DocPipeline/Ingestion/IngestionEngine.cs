@@ -1,5 +1,4 @@
 using DocPipeline.Configuration;
-using DocPipeline.Consistency;
 using DocPipeline.Embeddings;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
@@ -25,7 +24,7 @@ internal sealed class IngestionEngine(
     ExtractorResolver extractors,
     IngestionRunRegistry runs,
     JobBatchProcessor batches,
-    IndexMaintenance maintenance,
+    IDestructiveChangeGuard guard,
     DocumentSearcher searcher,
     EmbeddingService embeddings,
     IOptions<DocPipelineOptions> options,
@@ -173,7 +172,7 @@ internal sealed class IngestionEngine(
         if (options.Cleanup == CleanupMode.Full)
         {
             // A full cleanup can remove most of a corpus when it is pointed at the wrong folder: AutoBackup keeps a way back.
-            await maintenance.BackupBeforeDestructiveAsync($"a full cleanup removing {removals.Count} document(s)", cancellationToken).ConfigureAwait(false);
+            await guard.BeforeDestructiveChangeAsync($"a full cleanup removing {removals.Count} document(s)", cancellationToken).ConfigureAwait(false);
         }
 
         await batches.ProcessAsync(cleanupBatch, options.MaxConcurrent, queue => queue.EnqueueAsync(removals, cancellationToken), cancellationToken).ConfigureAwait(false);

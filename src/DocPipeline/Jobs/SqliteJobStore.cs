@@ -129,7 +129,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         var value = options.Value;
-        _database = databases.Open(value.ResolvePath(value.Queue.JobStoragePath, "jobs.db"), Description, Schema);
+        _database = databases.Open(Consistency.DataFolderLayout.From(value).JobsPath, Description, Schema);
         _settings = JobStoreSettings.From(value.Queue);
         _time = time;
     }

@@ -115,7 +115,7 @@ public sealed class InterruptedRestoreTests : IDisposable
         var staged = await BackupReader.StageAsync(backup, layout, Id, CancellationToken.None);
         Assert.Equal(5, staged.Staged.Count);
         File.WriteAllBytes(RestoreLeftovers.MarkerPath(layout, Id), []);
-        foreach (var part in RestoreLeftovers.PartsOf(BackupLayout.Registry, layout.RegistryPath).Where(File.Exists))
+        foreach (var part in RestoreLeftovers.PartsOf(DataFolderLayout.Registry, layout.RegistryPath).Where(File.Exists))
         {
             RestoreLeftovers.Move(part, RestoreLeftovers.AsideOf(part, Id));
         }

@@ -24,11 +24,11 @@ public sealed class StagedRebuildTests : IDisposable
         var registry = pipeline.Get<IDocumentRegistry>();
         var faults = new FaultInjector();
         faults.Arm(FaultPoint.BeforeChunksRead, skip: 4);
-        var maintenance = (IndexMaintenance)pipeline.Get<IIndexMaintenance>();
+        var rebuild = pipeline.Get<RebuildOperation>();
         var all = new ISearchIndex[] { pipeline.Get<IVectorIndex>(), pipeline.Get<IKeywordIndex>() };
         var targets = all.Where((_, i) => (target & (i == 0 ? RebuildTarget.Vector : RebuildTarget.Keyword)) != 0).ToList();
 
-        await Assert.ThrowsAsync<IOException>(() => maintenance.RebuildCoreAsync(new FaultyRegistry(registry, faults), targets, targets.Select(_ => false).ToList(), CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => rebuild.RebuildCoreAsync(new FaultyRegistry(registry, faults), targets, targets.Select(_ => false).ToList(), CancellationToken.None));
 
         Assert.Equal(1, faults.Fired);
         var report = await pipeline.Get<IIndexMaintenance>().VerifyAsync();

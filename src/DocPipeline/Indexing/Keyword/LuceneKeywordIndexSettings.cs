@@ -9,7 +9,7 @@ namespace DocPipeline.Indexing.Keyword;
 internal sealed record LuceneKeywordIndexSettings(string? Path, TimeSpan RefreshInterval, double RamBufferSizeMB)
 {
     /// <summary>The default name of the index folder under the data directory.</summary>
-    public const string DefaultFolderName = "keyword";
+    public const string DefaultFolderName = Consistency.DataFolderLayout.KeywordFolderName;
 
     /// <summary>
     /// Gets a value indicating whether concurrent writes share commits (the default). When <see langword="false"/>,

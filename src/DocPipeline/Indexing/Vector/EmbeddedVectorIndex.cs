@@ -176,7 +176,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     /// <returns>The suffix the moved files were given.</returns>
     internal async Task<string> ResetAsync(CancellationToken cancellationToken)
     {
-        var suffix = ".damaged-" + _timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        var suffix = Consistency.DataFolderLayout.DamagedInfix + _timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         await ReopenAsync(
             () =>
             {
@@ -306,7 +306,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     {
         ArgumentNullException.ThrowIfNull(options);
         var value = options.Value;
-        return value.ResolvePath(value.VectorIndex.Path, "vectors");
+        return value.ResolvePath(value.VectorIndex.Path, Consistency.DataFolderLayout.VectorFolderName);
     }
 
     /// <summary>Releases the gate; after disposal, whoever holds the gate last closes the files.</summary>
