@@ -176,7 +176,7 @@ public sealed class JobsCommandTests : IDisposable
     }
 
     private static async Task<HashSet<string>> ClaimedJobIdsAsync(IJobStore store) =>
-        (await store.ListAsync(new JobQuery { Limit = 1_000_000 })).Where(j => j.Status != JobStatus.Pending).Select(j => j.Id).ToHashSet();
+        (await store.ListAsync(new JobQuery { Limit = JobQuery.MaxLimit })).Where(j => j.Status != JobStatus.Pending).Select(j => j.Id).ToHashSet();
 
     /// <summary>The data folder's job store, opened the way a host would (the public API); nothing else is opened.</summary>
     private static ServiceProvider OpenJobStore(string data, bool waitForFolder = false)
