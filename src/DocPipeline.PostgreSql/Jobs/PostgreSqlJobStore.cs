@@ -186,23 +186,7 @@ internal sealed partial class PostgreSqlJobStore : IJobStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
-        var filters = new List<string>(3);
-        if (query.Status is not null)
-        {
-            filters.Add("j.status = @status");
-        }
-
-        if (query.BatchId is not null)
-        {
-            filters.Add("j.batch_id = @batch");
-        }
-
-        if (query.DocumentId is not null)
-        {
-            filters.Add("j.document_id = @document");
-        }
-
-        var where = filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters);
+        var where = JobStoreWords.ListFilter(query, "j.", '@');
         var sql = $"SELECT {Columns} FROM {{schema}}.jobs AS j{where} ORDER BY j.sequence DESC LIMIT @limit;";
         return await _database.QueryAsync(
             Schema,

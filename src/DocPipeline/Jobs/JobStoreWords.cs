@@ -57,4 +57,36 @@ public static class JobStoreWords
         "remove" => JobType.Remove,
         _ => throw new DocPipelineStorageException($"The job store holds a job with the unknown type '{value}'."),
     };
+
+    /// <summary>
+    /// Builds the <c>WHERE</c> clause of a job listing for a SQL store: one condition per filter that
+    /// <paramref name="query"/> sets (status, batch, document), joined with <c>AND</c>, over the columns
+    /// <c>status</c>, <c>batch_id</c> and <c>document_id</c> and the parameters <c>status</c>, <c>batch</c> and <c>document</c>.
+    /// </summary>
+    /// <param name="query">The listing's filters.</param>
+    /// <param name="columnPrefix">Written before each column name (a table alias such as <c>j.</c>, or empty).</param>
+    /// <param name="parameterMark">The parameter prefix of the database (<c>@</c> or <c>$</c>).</param>
+    /// <returns>The clause with a leading space, or an empty string when no filter is set.</returns>
+    public static string ListFilter(JobQuery query, string columnPrefix, char parameterMark)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(columnPrefix);
+        var filters = new List<string>(3);
+        if (query.Status is not null)
+        {
+            filters.Add($"{columnPrefix}status = {parameterMark}status");
+        }
+
+        if (query.BatchId is not null)
+        {
+            filters.Add($"{columnPrefix}batch_id = {parameterMark}batch");
+        }
+
+        if (query.DocumentId is not null)
+        {
+            filters.Add($"{columnPrefix}document_id = {parameterMark}document");
+        }
+
+        return filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters);
+    }
 }

@@ -165,23 +165,7 @@ internal sealed partial class SqliteJobStore : IJobStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
-        var filters = new List<string>(3);
-        if (query.Status is not null)
-        {
-            filters.Add("status = $status");
-        }
-
-        if (query.BatchId is not null)
-        {
-            filters.Add("batch_id = $batch");
-        }
-
-        if (query.DocumentId is not null)
-        {
-            filters.Add("document_id = $document");
-        }
-
-        var where = filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters);
+        var where = JobStoreWords.ListFilter(query, "", '$');
         var sql = $"SELECT {Columns} FROM jobs{where} ORDER BY sequence DESC LIMIT $limit;";
         return _database.ReadAsync<IReadOnlyList<JobRecord>>(session =>
         {

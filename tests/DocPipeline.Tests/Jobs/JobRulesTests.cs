@@ -210,4 +210,14 @@ public sealed class JobRulesTests
         Assert.Equal(time.AddTicks(-4567), JobTime.FromUnixMs(JobTime.ToUnixMs(time)));
         Assert.Null(JobTime.FromUnixMs((long?)null));
     }
+
+    [Fact]
+    public void ListFilter_EachFilterSet_OneConditionEachJoinedWithAnd()
+    {
+        Assert.Equal(string.Empty, JobStoreWords.ListFilter(new JobQuery(), "j.", '@'));
+        Assert.Equal(" WHERE status = $status", JobStoreWords.ListFilter(new JobQuery { Status = JobStatus.Failed }, string.Empty, '$'));
+        Assert.Equal(
+            " WHERE j.status = @status AND j.batch_id = @batch AND j.document_id = @document",
+            JobStoreWords.ListFilter(new JobQuery { Status = JobStatus.Pending, BatchId = "b", DocumentId = "d" }, "j.", '@'));
+    }
 }
