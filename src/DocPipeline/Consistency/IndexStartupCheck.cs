@@ -69,7 +69,7 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
 
             if (services.GetRequiredService<IVectorIndex>() is EmbeddedVectorIndex vector && HasFiles(vector.DirectoryPath))
             {
-                var own = ownInstances ? new EmbeddedVectorIndex(vector.DirectoryPath, settings.VectorIndex, time, _logger) : null;
+                var own = ownInstances ? new EmbeddedVectorIndex(vector.DirectoryPath, settings.VectorIndex, time, _logger, settings.ReadOnly) : null;
                 try
                 {
                     await CheckAsync(own ?? vector, vector.DirectoryPath, cancellationToken).ConfigureAwait(false);
@@ -86,7 +86,7 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
             if (services.GetRequiredService<IKeywordIndex>() is LuceneKeywordIndex { IsInMemory: false } keyword && HasFiles(keyword.Location))
             {
                 using var own = ownInstances
-                    ? new LuceneKeywordIndex(new LuceneKeywordIndexSettings(keyword.Location, settings.KeywordIndex.RefreshInterval, settings.KeywordIndex.RamBufferSizeMB), time, _logger)
+                    ? new LuceneKeywordIndex(new LuceneKeywordIndexSettings(keyword.Location, settings.KeywordIndex.RefreshInterval, settings.KeywordIndex.RamBufferSizeMB) { ReadOnly = settings.ReadOnly }, time, _logger)
                     : null;
                 await CheckAsync(own ?? keyword, keyword.Location, cancellationToken).ConfigureAwait(false);
             }
@@ -111,7 +111,8 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
             case IndexState.InUse:
                 ConsistencyLog.InUseAtStartup(_logger, index.Name, error!);
                 return;
-            case IndexState.Damaged when options.Value.IndexManagement.RebuildOnCorruption:
+            // A read-only pipeline rebuilds nothing: the writing process does.
+            case IndexState.Damaged when options.Value.IndexManagement.RebuildOnCorruption && !options.Value.ReadOnly:
                 ConsistencyLog.RebuildingDamaged(_logger, index.Name, error!);
                 var maintenance = services.GetRequiredService<IndexMaintenance>();
                 await maintenance.RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);
@@ -139,7 +140,7 @@ internal sealed class IndexStartupCheck(IServiceProvider services, IOptions<DocP
         }
 
         var error = $"The {index.Name} index at '{location}' is missing (the folder holds no index files) while the registry holds {documents} documents.";
-        if (options.Value.IndexManagement.RebuildOnCorruption)
+        if (options.Value.IndexManagement.RebuildOnCorruption && !options.Value.ReadOnly)
         {
             ConsistencyLog.RebuildingDamaged(_logger, index.Name, error);
             await services.GetRequiredService<IndexMaintenance>().RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);
