@@ -18,8 +18,12 @@ internal sealed partial class EmbeddedVectorIndex
 
     private readonly bool _readOnly;
     private bool _snapshotOpened;
+    private long _snapshotsOpened;
     private long _snapshotCheckedAt;
     private (long, long, long, long, long, long) _snapshotSignature;
+
+    /// <summary>Gets how many snapshots a read-only index has opened (for tests: that it followed the writer).</summary>
+    internal long SnapshotsOpened => Interlocked.Read(ref _snapshotsOpened);
 
     /// <summary>Gets a value indicating whether the index was opened read-only.</summary>
     internal bool IsReadOnly => _readOnly;
@@ -84,6 +88,7 @@ internal sealed partial class EmbeddedVectorIndex
             previous?.Dispose();
             _snapshotSignature = signature;
             Volatile.Write(ref _snapshotOpened, true);
+            Interlocked.Increment(ref _snapshotsOpened);
         }
 
         Volatile.Write(ref _snapshotCheckedAt, _timeProvider.GetTimestamp());
