@@ -111,5 +111,62 @@ public sealed class ReadersBesideWriterTests : IDisposable
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
+    [Fact]
+    public async Task Batch_OnAFolderAnotherProcessWrites_WaitsNamingTheWriterThenRuns()
+    {
+        var source = GeneratedCorpus.Write(_directory.File("src"), 20, bytes: 600);
+        var data = _directory.File("data");
+        Directory.CreateDirectory(data);
+
+        // This test process plays the writer: it holds the lock and says who it is, as a writing docpipe does.
+        using var writerLock = new FileStream(Path.Combine(data, "writer.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        File.WriteAllText(
+            Path.Combine(data, "writer.json"),
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["process_id"] = Environment.ProcessId, ["host"] = Environment.MachineName, ["since"] = "2026-01-02T03:04:05Z", ["command"] = "test writer",
+            }));
+        var start = Docpipe.Start("batch", "--src", source, "--data", data, "--embedder", "hash", "--json");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var waiting = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var stderr = Task.Run(async () =>
+            {
+                var lines = new System.Text.StringBuilder();
+                while (await process.StandardError.ReadLineAsync() is { } line)
+                {
+                    lines.AppendLine(line);
+                    if (line.Contains("Waiting for the data folder", StringComparison.Ordinal))
+                    {
+                        waiting.TrySetResult(line);
+                    }
+                }
+
+                waiting.TrySetResult(string.Empty);
+                return lines.ToString();
+            });
+
+            var message = await waiting.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.False(process.HasExited, "The batch did not wait for the writer.");
+            Assert.Contains($"process {Environment.ProcessId} on host {Environment.MachineName}, writing since 2026-01-02 03:04:05Z (test writer)", message, StringComparison.Ordinal);
+            writerLock.Dispose();
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            var result = new DocpipeResult(process.ExitCode, await stdout, await stderr);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(20, result.Json().GetProperty("added").GetInt32());
+            Assert.False(File.Exists(Path.Combine(data, "writer.json")), "The batch left its owner file behind.");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     public void Dispose() => _directory.Dispose();
 }
