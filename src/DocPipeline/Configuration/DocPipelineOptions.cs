@@ -23,8 +23,9 @@ public sealed class DocPipelineOptions
     /// <value>
     /// The default value is <see langword="false"/>. When <see langword="true"/>, the embedded keyword index opens the last
     /// Lucene commit without an <c>IndexWriter</c> and picks up newer commits as they appear, the embedded vector index reads
-    /// what its catalog has committed without taking <c>vectors.lock</c>, and every write (ingest, resume, document
-    /// operations, repair, rebuild, restore) fails with <see cref="InvalidOperationException"/>.
+    /// what its catalog has committed without taking <c>vectors.lock</c>, and every write to an index (so every ingest,
+    /// resume, document operation, repair, rebuild or restore) fails with <see cref="InvalidOperationException"/>. The job
+    /// store stays writable: cancelling or retrying jobs from a read-only pipeline goes through its own locking.
     /// </value>
     public bool ReadOnly { get; set; }
 

@@ -45,7 +45,7 @@ internal sealed partial class DataFolderWriter : IDisposable
     private readonly SemaphoreSlim _enter = new(1, 1);
     private volatile bool _required;
     private SharedLock? _held;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="DataFolderWriter"/> class for the configured data folder.</summary>
     public DataFolderWriter(IOptions<DocPipelineOptions> options, TimeProvider time, ILogger<DataFolderWriter>? logger = null)
@@ -97,8 +97,15 @@ internal sealed partial class DataFolderWriter : IDisposable
             var waitingSince = (long?)null;
             while (_held is null)
             {
+                ObjectDisposedException.ThrowIf(_disposed, this);
                 if (SharedLock.TryTake(_directory, _time) is { } taken)
                 {
+                    if (_disposed)
+                    {
+                        taken.Release();
+                        ObjectDisposedException.ThrowIf(true, this);
+                    }
+
                     _held = taken;
                     if (waitingSince is { } started)
                     {
@@ -149,20 +156,11 @@ internal sealed partial class DataFolderWriter : IDisposable
         "This DocPipeline was opened read-only (DocPipeline:ReadOnly): it searches, lists and verifies the data folder beside the " +
         "process that writes it, but writes nothing. Use a pipeline opened for writing.";
 
-    /// <summary>Releases the lock (when this is the last container of the process holding it).</summary>
+    /// <summary>Releases the lock (when this is the last container of the process holding it); a wait still running stops.</summary>
     public void Dispose()
     {
-        _enter.Wait();
-        try
-        {
-            _disposed = true;
-            _held?.Release();
-            _held = null;
-        }
-        finally
-        {
-            _enter.Release();
-        }
+        _disposed = true;
+        Interlocked.Exchange(ref _held, null)?.Release();
     }
 
     [LoggerMessage(EventId = 1900, Level = LogLevel.Warning, Message = "Waiting for the data folder '{Directory}': it is being written by {Owner}. Only one process writes a folder; this one starts when that one finishes.")]
