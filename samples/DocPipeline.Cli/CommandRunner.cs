@@ -12,7 +12,8 @@ internal static class CommandRunner
         System.CommandLine.ParseResult parse,
         Func<IServiceProvider, CliOutput, CancellationToken, Task<int>> command,
         CancellationToken cancellationToken,
-        bool requireExistingData = false)
+        bool requireExistingData = false,
+        bool readOnly = false)
     {
         var output = new CliOutput(parse.GetValue(common.Json));
         var verbose = parse.GetValue(common.Verbose) || PipelineHost.DebugRequested;
@@ -29,7 +30,7 @@ internal static class CommandRunner
 
         try
         {
-            await using var provider = await PipelineHost.BuildAsync(data, configuration.Root, parse.GetValue(common.Embedder), verbose, cancellationToken);
+            await using var provider = await PipelineHost.BuildAsync(data, configuration.Root, parse.GetValue(common.Embedder), verbose, cancellationToken, readOnly);
             using var released = new ReleasedJobCounter();
             try
             {

@@ -11,7 +11,9 @@ internal static class PipelineHost
     /// <summary>Gets a value indicating whether <c>DOCPIPE_DEBUG</c> asks for detailed logs, as <c>--verbose</c> does.</summary>
     public static bool DebugRequested => Environment.GetEnvironmentVariable("DOCPIPE_DEBUG") is "1" or "true";
 
-    public static async Task<ServiceProvider> BuildAsync(string dataDirectory, IConfiguration configuration, string? embedder, bool verbose, CancellationToken cancellationToken)
+    /// <summary>Builds the container; <paramref name="readOnly"/> opens the data folder beside a process that writes it (see DocPipelineOptions.ReadOnly).</summary>
+    /// <remarks>Commands that only read (search, list, stats, verify, status, jobs, monitor) pass <see langword="true"/>.</remarks>
+    public static async Task<ServiceProvider> BuildAsync(string dataDirectory, IConfiguration configuration, string? embedder, bool verbose, CancellationToken cancellationToken, bool readOnly = false)
     {
         var choice = embedder ?? await RecordedEmbedderAsync(dataDirectory, cancellationToken) ?? EmbedderChoice.MiniLm;
         var services = new ServiceCollection();
@@ -36,6 +38,7 @@ internal static class PipelineHost
         var pipeline = services.AddDocPipeline(o =>
         {
             o.DataDirectory = dataDirectory;
+            o.ReadOnly = readOnly;
 
             // Ctrl-C gives running jobs back at once rather than letting them run on for the default grace period.
             o.Queue.ShutdownTimeout = TimeSpan.Zero;

@@ -73,7 +73,7 @@ internal static class BatchCommand
                 ? pipeline.ResumeAsync(o, ct)
                 : pipeline.IngestAsync(parse.GetValue(sources)!, o, ct));
             return Report(result, RunMonitoring.Measure(monitoring, result), output);
-        }, cancellationToken));
+        }, cancellationToken, readOnly: parse.GetValue(status)));
         return command;
     }
 
@@ -109,10 +109,12 @@ internal static class BatchCommand
                 result.Added,
                 result.Updated,
                 result.Skipped,
+                result.Superseded,
                 result.Removed,
                 result.Failed,
                 Failures = result.Failures.Select(f => new { f.Source, f.Error }),
                 SkipReasons = result.SkipReasons.Select(s => new { s.Source, s.Reason }),
+                SupersededBy = result.SupersededBy.Select(s => new { s.Source, By = s.Reason }),
                 result.ChunksEmbedded,
                 result.ChunksReused,
                 DurationMs = (long)result.Duration.TotalMilliseconds,
@@ -122,7 +124,8 @@ internal static class BatchCommand
         }
         else
         {
-            output.Line($"{result.Total} sources: {result.Added} added, {result.Updated} updated, {result.Skipped} skipped, {result.Removed} removed, {result.Failed} failed");
+            var superseded = result.Superseded > 0 ? $", {result.Superseded} superseded by newer jobs" : string.Empty;
+            output.Line($"{result.Total} sources: {result.Added} added, {result.Updated} updated, {result.Skipped} skipped{superseded}, {result.Removed} removed, {result.Failed} failed");
             output.Line($"{result.ChunksEmbedded} chunks embedded, {result.ChunksReused} reused from the cache, in {result.Duration.TotalSeconds:0.0} s");
             foreach (var line in monitoring.Lines())
             {
@@ -132,6 +135,11 @@ internal static class BatchCommand
             foreach (var skip in result.SkipReasons)
             {
                 output.Line($"  skipped {skip.Source}: {skip.Reason}");
+            }
+
+            foreach (var taken in result.SupersededBy.Take(10))
+            {
+                output.Line($"  {taken.Source}: {taken.Reason}");
             }
 
             foreach (var failure in result.Failures)

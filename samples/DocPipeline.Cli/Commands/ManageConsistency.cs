@@ -166,6 +166,6 @@ internal sealed class ManageConsistency : IManageActions
             {
                 return output.Error(ex.Message, ExitCodes.Usage);
             }
-        }, cancellationToken, requireExistingData: !restore);
+        }, cancellationToken, requireExistingData: !restore, readOnly: parse.GetValue(_verify));
     }
 }

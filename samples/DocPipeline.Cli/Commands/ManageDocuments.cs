@@ -126,7 +126,7 @@ internal sealed class ManageDocuments : IManageActions
             {
                 return output.Error(ex.Message, ExitCodes.Usage);
             }
-        }, cancellationToken, requireExistingData: parse.GetResult(_add) is null);
+        }, cancellationToken, requireExistingData: parse.GetResult(_add) is null, readOnly: parse.GetValue(_list) || parse.GetValue(_stats));
 
     private static int Report(DocumentOperationResult result, CliOutput output)
     {

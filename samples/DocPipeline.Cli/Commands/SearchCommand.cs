@@ -54,7 +54,7 @@ internal static class SearchCommand
             }
 
             return ExitCodes.Success;
-        }, cancellationToken, requireExistingData: true));
+        }, cancellationToken, requireExistingData: true, readOnly: true));
         return command;
     }
 

@@ -17,6 +17,19 @@ public sealed class DocPipelineOptions
     [DataPath]
     public string DataDirectory { get; set; } = ".docpipeline";
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the data folder is opened for reading only: searches, listings, statistics and
+    /// verification run beside a process that writes the folder, without taking its write locks, and see its last commit.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="false"/>. When <see langword="true"/>, the embedded keyword index opens the last
+    /// Lucene commit without an <c>IndexWriter</c> and picks up newer commits as they appear, the embedded vector index reads
+    /// what its catalog has committed without taking <c>vectors.lock</c>, and every write to an index (so every ingest,
+    /// resume, document operation, repair, rebuild or restore) fails with <see cref="InvalidOperationException"/>. The job
+    /// store stays writable: cancelling or retrying jobs from a read-only pipeline goes through its own locking.
+    /// </value>
+    public bool ReadOnly { get; set; }
+
     /// <summary>Gets the job store and queue options (<c>DocPipeline:Queue</c>).</summary>
     public QueueOptions Queue { get; } = new();
 

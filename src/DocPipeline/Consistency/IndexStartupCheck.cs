@@ -109,7 +109,8 @@ internal sealed class IndexStartupCheck(
             case IndexState.InUse:
                 ConsistencyLog.InUseAtStartup(_logger, index.Name, error!);
                 return;
-            case IndexState.Damaged when options.Value.IndexManagement.RebuildOnCorruption:
+            // A read-only pipeline rebuilds nothing: the writing process does.
+            case IndexState.Damaged when options.Value.IndexManagement.RebuildOnCorruption && !options.Value.ReadOnly:
                 ConsistencyLog.RebuildingDamaged(_logger, index.Name, error!);
                 await rebuild.Value.RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);
                 return;
@@ -136,7 +137,7 @@ internal sealed class IndexStartupCheck(
         }
 
         var error = $"The {index.Name} index at '{location}' is missing (the folder holds no index files) while the registry holds {documents} documents.";
-        if (options.Value.IndexManagement.RebuildOnCorruption)
+        if (options.Value.IndexManagement.RebuildOnCorruption && !options.Value.ReadOnly)
         {
             ConsistencyLog.RebuildingDamaged(_logger, index.Name, error);
             await rebuild.Value.RebuildDamagedAsync(index, cancellationToken).ConfigureAwait(false);

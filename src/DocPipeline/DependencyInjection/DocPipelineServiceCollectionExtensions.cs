@@ -46,6 +46,7 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DocPipelineOptions>, DocPipelineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqliteDatabaseProvider>();
+        services.TryAddSingleton<DataFolderWriter>();
 
         // --- jobs and queue ---
         services.TryAddSingleton<IJobStore, SqliteJobStore>();
@@ -100,7 +101,7 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IndexStartupService>());
         // Without a host, the index startup check runs before the pipeline's first ingest, resume or search.
         services.Replace(ServiceDescriptor.Singleton<DocPipeline.IDocPipeline>(static sp =>
-            new IndexCheckedPipeline(sp.GetRequiredService<IngestionEngine>(), sp.GetRequiredService<IndexStartupCheck>())));
+            new IndexCheckedPipeline(sp.GetRequiredService<IngestionEngine>(), sp.GetRequiredService<IndexStartupCheck>(), sp.GetService<DataFolderWriter>())));
 
         return new DocPipelineBuilder(services);
     }

@@ -12,8 +12,18 @@ public sealed record IngestResult
     /// <summary>Gets the number of documents updated.</summary>
     public long Updated { get; init; }
 
-    /// <summary>Gets the number of sources skipped: unchanged, unsupported, or excluded by the update mode.</summary>
+    /// <summary>Gets the number of sources skipped: unchanged, unsupported, excluded by the update mode, or whose job was cancelled.</summary>
     public long Skipped { get; init; }
+
+    /// <summary>
+    /// Gets the number of this run's jobs that a newer job for the same document replaced before they ran (another run,
+    /// in this process or another, asked for the same document): that job did the work, so these are neither skipped
+    /// nor failed.
+    /// </summary>
+    public long Superseded { get; init; }
+
+    /// <summary>Gets the superseded sources, each with the job (and its batch and worker) that took it over (at most 1,000 are kept).</summary>
+    public IReadOnlyList<IngestSkip> SupersededBy { get; init; } = [];
 
     /// <summary>Gets the number of documents removed by cleanup.</summary>
     public long Removed { get; init; }

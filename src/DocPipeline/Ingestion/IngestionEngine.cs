@@ -331,6 +331,7 @@ internal sealed class IngestionEngine(
         var failed = counts.Failed == 0
             ? []
             : await jobs.ListAsync(new JobQuery { BatchId = run.BatchId, Status = JobStatus.Failed, Limit = IngestionRun.MaxListed }, cancellationToken).ConfigureAwait(false);
-        return run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), counts.Failed, counts.Cancelled);
+        var (superseded, supersededCount) = await SupersededJobs.DescribeAsync(jobs, run.BatchId, counts.Cancelled, cancellationToken).ConfigureAwait(false);
+        return run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), counts.Failed, counts.Cancelled, superseded, supersededCount);
     }
 }

@@ -94,12 +94,14 @@ internal sealed class IngestionRun
         Report(force: true);
     }
 
-    public IngestResult ToResult(IReadOnlyList<IngestFailure> jobFailures, long jobFailureCount, long cancelledJobs) => new()
+    public IngestResult ToResult(IReadOnlyList<IngestFailure> jobFailures, long jobFailureCount, long cancelledJobs, IReadOnlyList<IngestSkip>? superseded = null, long supersededCount = 0) => new()
     {
         Total = Interlocked.Read(ref _discovered),
         Added = Interlocked.Read(ref _added),
         Updated = Interlocked.Read(ref _updated),
-        Skipped = Interlocked.Read(ref _skipped) + cancelledJobs,
+        Skipped = Interlocked.Read(ref _skipped) + cancelledJobs - supersededCount,
+        Superseded = supersededCount,
+        SupersededBy = superseded ?? [],
         Removed = Interlocked.Read(ref _removed),
         Failed = Interlocked.Read(ref _failed) + jobFailureCount,
         Failures = _failures.Concat(jobFailures).Take(MaxListed).ToList(),

@@ -16,7 +16,8 @@ internal sealed class JobBatchProcessor(
     IJobHandler handler,
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
-    ILoggerFactory? loggerFactory = null)
+    ILoggerFactory? loggerFactory = null,
+    Storage.DataFolderWriter? writer = null)
 {
     private static readonly TimeSpan CompletionPollInterval = TimeSpan.FromMilliseconds(50);
 
@@ -28,6 +29,12 @@ internal sealed class JobBatchProcessor(
     /// </summary>
     public async Task ProcessAsync(string batchId, int? maxConcurrent, Func<BatchQueue, Task> enqueue, CancellationToken cancellationToken)
     {
+        // Another process writing the folder: wait for it before queuing jobs that would supersede its own.
+        if (writer is not null)
+        {
+            await writer.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         using var processing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var queue = new BatchQueue(CreateQueue(maxConcurrent), processing.Token);
         try

@@ -27,13 +27,13 @@ namespace DocPipeline.Indexing.Keyword;
 /// <para>Every commit point is kept by a <see cref="SnapshotDeletionPolicy"/> for as long as a copy of it runs, so a
 /// backup copies a consistent commit while writes go on.</para>
 /// </remarks>
-internal sealed class LuceneIndexHandle : IDisposable
+internal sealed partial class LuceneIndexHandle : IDisposable
 {
     private readonly LuceneDirectory _directory;
-    private readonly IndexWriter _writer;
-    private readonly SnapshotDeletionPolicy _snapshots;
+    private readonly IndexWriter? _writer;
+    private readonly SnapshotDeletionPolicy? _snapshots;
     private readonly SearcherManager _searchers;
-    private readonly GroupCommitter _committer;
+    private readonly GroupCommitter? _committer;
     private readonly ITimer _refreshTimer;
     private readonly string _location;
     private readonly ILogger _logger;
@@ -41,17 +41,17 @@ internal sealed class LuceneIndexHandle : IDisposable
     private int _disposed;
 
     private LuceneIndexHandle(
-        LuceneDirectory directory, IndexWriter writer, SearcherManager searchers, LuceneKeywordIndexSettings settings, TimeProvider timeProvider, ILogger logger)
+        LuceneDirectory directory, IndexWriter? writer, SearcherManager searchers, LuceneKeywordIndexSettings settings, TimeProvider timeProvider, ILogger logger)
     {
         _directory = directory;
         _writer = writer;
 
         // The writer works on a clone of the configured policy; snapshots must be taken on that clone.
-        _snapshots = (SnapshotDeletionPolicy)writer.Config.IndexDeletionPolicy;
+        _snapshots = (SnapshotDeletionPolicy?)writer?.Config.IndexDeletionPolicy;
         _searchers = searchers;
         _location = settings.Location;
         _logger = logger;
-        _committer = new GroupCommitter(CommitNow, "DocPipeline keyword index commit", timeProvider);
+        _committer = writer is null ? null : new GroupCommitter(CommitNow, "DocPipeline keyword index commit", timeProvider);
         _refreshTimer = timeProvider.CreateTimer(static state => ((LuceneIndexHandle)state!).RefreshInBackground(), this, settings.RefreshInterval, settings.RefreshInterval);
     }
 
@@ -190,7 +190,7 @@ internal sealed class LuceneIndexHandle : IDisposable
     /// (one thread: each commit flushes one segment) and commits; completes when that commit is durable and searchable.
     /// </summary>
     public Task ApplyAndCommitAsync(Action<IndexWriter> change, CancellationToken cancellationToken) =>
-        _committer.ApplyAndCommitAsync(() => Write(change), cancellationToken);
+        (_committer ?? throw ReadOnly()).ApplyAndCommitAsync(() => Write(change), cancellationToken);
 
     /// <summary>Takes the current searcher; give it back with <see cref="Release"/>.</summary>
     public IndexSearcher Acquire() => _searchers.Acquire();
@@ -206,7 +206,7 @@ internal sealed class LuceneIndexHandle : IDisposable
     {
         try
         {
-            change(_writer);
+            change(_writer ?? throw ReadOnly());
         }
         catch (IOException ex)
         {
@@ -244,8 +244,9 @@ internal sealed class LuceneIndexHandle : IDisposable
             throw new ArgumentException($"The copy of the keyword index needs an empty folder, and '{destination}' is not empty.", nameof(destination));
         }
 
+        var snapshots = _snapshots ?? throw ReadOnly();
         System.IO.Directory.CreateDirectory(destination);
-        var commit = _snapshots.Snapshot();
+        var commit = snapshots.Snapshot();
         try
         {
             var files = commit.FileNames;
@@ -265,8 +266,8 @@ internal sealed class LuceneIndexHandle : IDisposable
         }
         finally
         {
-            _snapshots.Release(commit);
-            TryQuietly(_writer.DeleteUnusedFiles);
+            snapshots.Release(commit);
+            TryQuietly(_writer!.DeleteUnusedFiles);
         }
     }
 
@@ -276,10 +277,12 @@ internal sealed class LuceneIndexHandle : IDisposable
     /// its checksum and runs Lucene's <see cref="CheckIndex"/>, which decodes every segment.
     /// </summary>
     /// <returns><see langword="null"/> when the index is intact; otherwise what was found.</returns>
-    public string? CheckIntegrity(bool deep, CancellationToken cancellationToken)
+    public string? CheckIntegrity(bool deep, CancellationToken cancellationToken) =>
+        _snapshots is null ? CheckReadOnlyIntegrity(deep, cancellationToken) : CheckCommitIntegrity(_snapshots.Snapshot(), deep, cancellationToken);
+
+    private string? CheckCommitIntegrity(IndexCommit commit, bool deep, CancellationToken cancellationToken)
     {
         const int MaxProblems = 3;
-        var commit = _snapshots.Snapshot();
         try
         {
             var problems = new List<string>();
@@ -322,8 +325,11 @@ internal sealed class LuceneIndexHandle : IDisposable
         }
         finally
         {
-            _snapshots.Release(commit);
-            TryQuietly(_writer.DeleteUnusedFiles);
+            if (_snapshots is not null)
+            {
+                _snapshots.Release(commit);
+                TryQuietly(_writer!.DeleteUnusedFiles);
+            }
         }
     }
 
@@ -339,18 +345,21 @@ internal sealed class LuceneIndexHandle : IDisposable
         }
 
         _refreshTimer.Dispose();
-        _committer.Dispose();
+        _committer?.Dispose();
         try
         {
             _searchers.Dispose();
 
             // Running merges are aborted rather than awaited, so shutdown is quick; they run again after a restart.
-            _writer.Dispose(waitForMerges: false);
+            _writer?.Dispose(waitForMerges: false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             LuceneKeywordIndexLog.CloseFailed(_logger, _location, ex);
-            TryQuietly(_writer.Rollback);
+            if (_writer is not null)
+            {
+                TryQuietly(_writer.Rollback);
+            }
         }
         finally
         {
@@ -426,7 +435,7 @@ internal sealed class LuceneIndexHandle : IDisposable
     {
         try
         {
-            _writer.Commit();
+            (_writer ?? throw ReadOnly()).Commit();
             Interlocked.Increment(ref _commits);
             _searchers.MaybeRefreshBlocking();
         }

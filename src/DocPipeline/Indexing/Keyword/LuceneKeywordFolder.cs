@@ -38,7 +38,7 @@ internal sealed class LuceneKeywordFolder(LuceneKeywordIndex keyword) : FolderIn
     }
 
     public override ISearchIndex CreateAt(string folder, DocPipelineOptions options, TimeProvider time, ILogger logger) =>
-        new LuceneKeywordIndex(new LuceneKeywordIndexSettings(folder, options.KeywordIndex.RefreshInterval, options.KeywordIndex.RamBufferSizeMB), time, logger);
+        new LuceneKeywordIndex(new LuceneKeywordIndexSettings(folder, options.KeywordIndex.RefreshInterval, options.KeywordIndex.RamBufferSizeMB) { ReadOnly = options.ReadOnly }, time, logger);
 
     public override Task ReopenAsync(CancellationToken cancellationToken) => keyword.ReopenAsync(cancellationToken);
 

@@ -66,8 +66,12 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     internal long CommitCount => _handle?.CommitCount ?? 0;
 
     /// <summary>Creates the default, on-disk index at the folder configured in <see cref="KeywordIndexOptions.Path"/>.</summary>
-    public static LuceneKeywordIndex CreateOnDisk(IServiceProvider services) =>
-        Create(services, LuceneKeywordIndexSettings.OnDisk(services.GetRequiredService<IOptions<DocPipelineOptions>>().Value));
+    public static LuceneKeywordIndex CreateOnDisk(IServiceProvider services)
+    {
+        // One writing process per index folder: writes enter the data folder's writer lock first.
+        services.GetService<Storage.DataFolderWriter>()?.Require();
+        return Create(services, LuceneKeywordIndexSettings.OnDisk(services.GetRequiredService<IOptions<DocPipelineOptions>>().Value));
+    }
 
     /// <summary>Creates an in-memory index (for tests: nothing survives the process).</summary>
     public static LuceneKeywordIndex CreateInMemory(IServiceProvider services) =>
@@ -127,7 +131,11 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
             return Task.FromResult<IReadOnlyList<IndexHit>>([]);
         }
 
-        var handle = OpenOrReport();
+        if (TryOpen() is not { } handle)
+        {
+            return Task.FromResult<IReadOnlyList<IndexHit>>([]);
+        }
+
         var searcher = handle.Acquire();
         try
         {
@@ -155,7 +163,10 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     public async IAsyncEnumerable<IndexEntry> ListEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var handle = OpenOrReport();
+        if (TryOpen() is not { } handle)
+        {
+            yield break;
+        }
 
         // One searcher for the whole enumeration: a consistent point in time, however long the caller takes.
         var searcher = handle.Acquire();
@@ -195,7 +206,11 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     public Task<IndexStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var handle = OpenOrReport();
+        if (TryOpen() is not { } handle)
+        {
+            return Task.FromResult(new IndexStatistics(0, 0, 0));
+        }
+
         var searcher = handle.Acquire();
         try
         {
@@ -229,7 +244,11 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     /// <exception cref="DocPipelineStorageException">The index cannot be opened.</exception>
     internal Task<string?> CheckIntegrityAsync(bool deep, CancellationToken cancellationToken)
     {
-        var handle = OpenOrReport();
+        if (TryOpen() is not { } handle)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
         return Task.Run(() => handle.CheckIntegrity(deep, cancellationToken), cancellationToken);
     }
 
@@ -237,7 +256,15 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     /// Opens the index if it is not open yet, or reports why it cannot (<see cref="DocPipelineStorageException"/>).
     /// A failure is not remembered: the next call tries again, for example after the other process stopped.
     /// </summary>
-    internal LuceneIndexHandle OpenOrReport()
+    internal LuceneIndexHandle OpenOrReport() =>
+        TryOpen() ?? throw new DocPipelineStorageException(
+            $"The keyword index '{Location}' holds no commit yet: the process that writes the data folder has not created it. Try again once it has.");
+
+    /// <summary>
+    /// Opens the index if it is not open yet, like <see cref="OpenOrReport"/>; read-only, it returns
+    /// <see langword="null"/> while the folder holds no commit yet, and tries again on the next call.
+    /// </summary>
+    private LuceneIndexHandle? TryOpen()
     {
         if (_handle is { } open)
         {
@@ -296,6 +323,7 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
 
     private void Reopen(bool wipe, CancellationToken cancellationToken)
     {
+        ThrowIfReadOnly();
         cancellationToken.ThrowIfCancellationRequested();
         lock (_openLock)
         {
@@ -358,6 +386,7 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     /// <summary>Has the change applied and committed (shared with the writes waiting at that moment); returns once it is durable and searchable.</summary>
     private async Task WriteAndCommitAsync(Action<IndexWriter> change, CancellationToken cancellationToken)
     {
+        ThrowIfReadOnly();
         var handle = OpenOrReport();
         if (!_settings.GroupCommit)
         {
@@ -409,10 +438,24 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
         return count;
     }
 
-    private LuceneIndexHandle Open()
+    private void ThrowIfReadOnly()
+    {
+        if (_settings.ReadOnly)
+        {
+            throw new InvalidOperationException(Storage.DataFolderWriter.ReadOnlyMessage);
+        }
+    }
+
+    private LuceneIndexHandle? Open()
     {
         try
         {
+            if (_settings.ReadOnly && !_settings.IsInMemory)
+            {
+                // No writer, no lock, no recovery of a rebuild: that is the writing process's to do.
+                return LuceneIndexHandle.OpenReadOnly(_settings, _similarity, _timeProvider, _logger);
+            }
+
             if (_settings.Path is { } folder)
             {
                 LuceneIndexHandle.RecoverRebuild(folder, _logger);

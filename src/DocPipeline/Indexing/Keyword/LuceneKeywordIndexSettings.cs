@@ -18,6 +18,12 @@ internal sealed record LuceneKeywordIndexSettings(string? Path, TimeSpan Refresh
     /// </summary>
     public bool GroupCommit { get; init; } = true;
 
+    /// <summary>
+    /// Gets a value indicating whether the index is opened for reading only, beside a writer in another process (see
+    /// <see cref="DocPipelineOptions.ReadOnly"/>).
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Gets a value indicating whether the index lives in memory only.</summary>
     public bool IsInMemory => Path is null;
 
@@ -29,7 +35,7 @@ internal sealed record LuceneKeywordIndexSettings(string? Path, TimeSpan Refresh
     {
         ArgumentNullException.ThrowIfNull(options);
         var keyword = options.KeywordIndex;
-        return new(options.ResolvePath(keyword.Path, DefaultFolderName), keyword.RefreshInterval, keyword.RamBufferSizeMB);
+        return new(options.ResolvePath(keyword.Path, DefaultFolderName), keyword.RefreshInterval, keyword.RamBufferSizeMB) { ReadOnly = options.ReadOnly };
     }
 
     /// <summary>An in-memory index with the tuning of <paramref name="options"/>.</summary>

@@ -33,7 +33,7 @@ internal sealed class EmbeddedVectorFolder(EmbeddedVectorIndex vector) : FolderI
     }
 
     public override ISearchIndex CreateAt(string folder, DocPipelineOptions options, TimeProvider time, ILogger logger) =>
-        new EmbeddedVectorIndex(folder, options.VectorIndex, time, logger);
+        new EmbeddedVectorIndex(folder, options.VectorIndex, time, logger, options.ReadOnly);
 
     public override Task ReopenAsync(CancellationToken cancellationToken) => vector.ReopenAsync(cancellationToken);
 

@@ -24,7 +24,7 @@ namespace DocPipeline.Indexing.Vector;
 /// completes them all (group commit). Each caller's records are validated on their own first, so one bad batch
 /// fails only its own caller.</para>
 /// </remarks>
-internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDisposable
+internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDisposable
 {
     private readonly string _directory;
     private readonly int _initialCapacity;
@@ -42,13 +42,21 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     /// <param name="options">The pipeline options; <see cref="DocPipelineOptions.VectorIndex"/> configures the index.</param>
     /// <param name="timeProvider">The clock (it names files moved aside by <see cref="ResetAsync"/>).</param>
     /// <param name="logger">The logger, when the host has logging.</param>
-    public EmbeddedVectorIndex(IOptions<DocPipelineOptions> options, TimeProvider timeProvider, ILogger<EmbeddedVectorIndex>? logger = null)
-        : this(ResolveDirectory(options), options.Value.VectorIndex, timeProvider, logger ?? (ILogger)NullLogger.Instance)
+    /// <param name="writer">The data folder's writer lock: this index allows one writing process per folder, so writes enter it first.</param>
+    public EmbeddedVectorIndex(
+        IOptions<DocPipelineOptions> options, TimeProvider timeProvider, ILogger<EmbeddedVectorIndex>? logger = null, Storage.DataFolderWriter? writer = null)
+        : this(ResolveDirectory(options), options.Value.VectorIndex, timeProvider, logger ?? (ILogger)NullLogger.Instance, options.Value.ReadOnly)
     {
+        writer?.Require();
     }
 
     /// <summary>Initializes a new instance of the <see cref="EmbeddedVectorIndex"/> class over <paramref name="directory"/>.</summary>
-    internal EmbeddedVectorIndex(string directory, VectorIndexOptions options, TimeProvider timeProvider, ILogger logger)
+    /// <param name="directory">The index folder.</param>
+    /// <param name="options">The index options.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="readOnly">Open read-only snapshots beside a writer in another process (see <see cref="VectorStore.OpenReadOnly"/>).</param>
+    internal EmbeddedVectorIndex(string directory, VectorIndexOptions options, TimeProvider timeProvider, ILogger logger, bool readOnly = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(options);
@@ -59,6 +67,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         _parallelism = options.MaxSearchParallelism > 0 ? options.MaxSearchParallelism : Environment.ProcessorCount;
         _timeProvider = timeProvider;
         _logger = logger;
+        _readOnly = readOnly;
     }
 
     /// <inheritdoc/>
@@ -72,12 +81,26 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
         cancellationToken.ThrowIfCancellationRequested();
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
-            if (store.TrySearch(query, topK, _parallelism, cancellationToken, out var hits))
+            if (store is null)
             {
-                return hits;
+                return [];
+            }
+
+            try
+            {
+                if (store.TrySearch(query, topK, _parallelism, cancellationToken, out var hits))
+                {
+                    return hits;
+                }
+            }
+            catch (VectorStore.SnapshotMovedException) when (attempt < MaxSearchAttempts)
+            {
+                // A read-only snapshot that the writer has moved past: read a fresh one and search again.
+                await ReloadSnapshotAsync(store, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             // The store was closed under us: by disposal (fail), or by a reset that opened a new one (search that).
@@ -90,6 +113,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     {
         ArgumentNullException.ThrowIfNull(records);
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfReadOnly();
         var upsert = new PendingUpsert(records, cancellationToken);
         lock (_upsertsLock)
         {
@@ -130,7 +154,11 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     /// <inheritdoc/>
     public async IAsyncEnumerable<IndexEntry> ListEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        if (await GetStoreAsync(cancellationToken).ConfigureAwait(false) is not { } store)
+        {
+            yield break;
+        }
+
         await foreach (var entry in store.ListEntriesAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return entry;
@@ -141,7 +169,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     public async Task<IndexStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
         var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
-        return store.GetStatistics();
+        return store?.GetStatistics() ?? new IndexStatistics(0, 0, 0);
     }
 
     /// <inheritdoc/>
@@ -201,6 +229,11 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     /// <returns>Entries checked, checksums added, and the problems found.</returns>
     internal async Task<(long Checked, long ChecksumsAdded, List<string> Problems)> CheckIntegrityAsync(bool deep, CancellationToken cancellationToken)
     {
+        if (_readOnly)
+        {
+            return await CheckSnapshotIntegrityAsync(deep, cancellationToken).ConfigureAwait(false);
+        }
+
         (long, long, List<string>) result = default;
         await WriteAsync(async store => result = await store.CheckIntegrityAsync(deep, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return result;
@@ -234,7 +267,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     {
         ArgumentNullException.ThrowIfNull(chunkId);
         var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
-        return await store.ReadMetadataAsync(chunkId, cancellationToken).ConfigureAwait(false);
+        return store is null ? null : await store.ReadMetadataAsync(chunkId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Streams every entry with its vector and metadata, one document after another (see <see cref="VectorStore.StreamRecordsAsync"/>).</summary>
@@ -242,7 +275,8 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     /// <returns>The records; each vector is a copy, normalized as the index keeps it.</returns>
     internal async IAsyncEnumerable<VectorRecord> StreamRecordsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfReadOnly();
+        var store = (await GetStoreAsync(cancellationToken).ConfigureAwait(false))!;
         await foreach (var record in store.StreamRecordsAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return record;
@@ -252,7 +286,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     /// <summary>Gets the dimensions of the stored vectors, or <see langword="null"/> while the index holds none.</summary>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     internal async Task<int?> GetDimensionsAsync(CancellationToken cancellationToken) =>
-        (await GetStoreAsync(cancellationToken).ConfigureAwait(false)).Dimensions;
+        (await GetStoreAsync(cancellationToken).ConfigureAwait(false))?.Dimensions;
 
     /// <summary>For tests: holds the write gate until the result is disposed, so that writes queue up behind it.</summary>
     internal async Task<IDisposable> HoldWritesAsync()
@@ -283,6 +317,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
     /// <summary>Closes the store, runs <paramref name="whileClosed"/> holding the folder lock, and opens the store again.</summary>
     private async Task ReopenAsync(Action? whileClosed, CancellationToken cancellationToken)
     {
+        ThrowIfReadOnly();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -391,6 +426,7 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
 
     private async Task WriteAsync(Func<VectorStore, Task> write, CancellationToken cancellationToken)
     {
+        ThrowIfReadOnly();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -404,9 +440,15 @@ internal sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable, IAsyncDis
         }
     }
 
-    private async ValueTask<VectorStore> GetStoreAsync(CancellationToken cancellationToken)
+    /// <summary>The open store (read-only: the current snapshot, or <see langword="null"/> while the folder holds no index).</summary>
+    private async ValueTask<VectorStore?> GetStoreAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_readOnly)
+        {
+            return await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (Volatile.Read(ref _store) is { } open)
         {
             return open;

@@ -57,6 +57,33 @@ internal sealed class VectorCatalog : IDisposable
     public long? ReadDimensions() => _database.Read(session =>
         session.Scalar("SELECT value FROM vector_settings WHERE name = 'dimensions';") as long?);
 
+    /// <summary>
+    /// Reads the dimensions and every entry with its slot and checksum in one read transaction, so both come from the
+    /// same commit however fast another process writes: what a read-only open loads.
+    /// </summary>
+    public (long? Dimensions, List<(VectorSlotEntry Entry, uint? Checksum)> Rows) ReadSnapshot() => _database.Read(session =>
+    {
+        using var transaction = session.Connection.BeginTransaction(deferred: true);
+        using var dimensionsCommand = session.Connection.CreateCommand();
+        dimensionsCommand.Transaction = transaction;
+        dimensionsCommand.CommandText = "SELECT value FROM vector_settings WHERE name = 'dimensions';";
+        var dimensions = dimensionsCommand.ExecuteScalar() as long?;
+        using var rowsCommand = session.Connection.CreateCommand();
+        rowsCommand.Transaction = transaction;
+        rowsCommand.CommandText = $"SELECT {EntryColumns}, checksum FROM vector_entries;";
+        var rows = new List<(VectorSlotEntry, uint?)>();
+        using (var reader = rowsCommand.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rows.Add((ReadEntry(reader), reader.IsDBNull(4) ? null : (uint)reader.GetInt64(4)));
+            }
+        }
+
+        transaction.Commit();
+        return (dimensions, rows);
+    });
+
     /// <summary>Streams every entry with its slot.</summary>
     public IAsyncEnumerable<VectorSlotEntry> StreamSlotsAsync(CancellationToken cancellationToken) =>
         DescribeErrorsAsync(_database.StreamAsync($"SELECT {EntryColumns} FROM vector_entries;", ReadEntry, cancellationToken: cancellationToken));

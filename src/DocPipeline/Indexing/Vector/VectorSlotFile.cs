@@ -61,6 +61,9 @@ internal sealed unsafe class VectorSlotFile : IDisposable
         SafeFileHandle? handle = null;
         try
         {
+            // A new file, never the old one truncated: a reader in another process may still map the old one, and
+            // touching a page that truncation cut off would kill it (SIGBUS). Unlinked, the old file lives on for it.
+            File.Delete(path);
             handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
             Span<byte> header = stackalloc byte[HeaderBytes];
             header.Clear();
@@ -82,8 +85,14 @@ internal sealed unsafe class VectorSlotFile : IDisposable
     }
 
     /// <summary>Opens the file and checks that it is a vector file of <paramref name="dimensions"/> dimensions.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="dimensions">The dimensions the catalog records.</param>
+    /// <param name="readOnly">
+    /// Open for reading only, sharing the file with the process that writes it (and letting it replace the file): the
+    /// map covers the slots the file has now; a writer only ever grows it, or replaces it by a new file.
+    /// </param>
     /// <exception cref="DocPipelineStorageException">The file is missing, unreadable, damaged, or of other dimensions.</exception>
-    public static VectorSlotFile Open(string path, int dimensions)
+    public static VectorSlotFile Open(string path, int dimensions, bool readOnly = false)
     {
         if (!File.Exists(path))
         {
@@ -95,7 +104,9 @@ internal sealed unsafe class VectorSlotFile : IDisposable
         SafeFileHandle handle;
         try
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            handle = readOnly
+                ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
+                : File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -19,7 +19,7 @@ namespace DocPipeline.Indexing.Vector;
 /// also owns the slot allocator and is the only one that changes the memory map, so it may read the map without
 /// the lock.</para>
 /// </remarks>
-internal sealed class VectorStore : IDisposable
+internal sealed partial class VectorStore : IDisposable
 {
     /// <summary>The catalog's file name in the index folder.</summary>
     public const string CatalogFileName = "vectors.db";
@@ -335,6 +335,7 @@ internal sealed class VectorStore : IDisposable
         {
             await foreach (var (chunkId, slot, stored) in _catalog.StreamChecksumsAsync(cancellationToken).ConfigureAwait(false))
             {
+                // A read-only snapshot maps the slots the file had when it opened; the catalog may be newer.
                 if (slot < 0 || slot >= file.Capacity)
                 {
                     continue;
@@ -359,7 +360,7 @@ internal sealed class VectorStore : IDisposable
                 }
             }
 
-            if (missing.Count > 0)
+            if (missing.Count > 0 && !IsReadOnly)
             {
                 await _catalog.SetMissingChecksumsAsync(missing, cancellationToken).ConfigureAwait(false);
                 VectorIndexLog.ChecksumsAdded(_logger, _directory, missing.Count);
@@ -386,7 +387,7 @@ internal sealed class VectorStore : IDisposable
                 $" (for example {string.Join(", ", examples)}). Restore the folder from a backup, or rebuild the vector index from the document registry.");
         }
 
-        return (checkedCount, missing.Count, problems);
+        return (checkedCount, IsReadOnly ? 0 : missing.Count, problems);
     }
 
     /// <summary>Copies the catalog (online backup) and the vector file into <paramref name="destinationDirectory"/>.</summary>
@@ -528,6 +529,7 @@ internal sealed class VectorStore : IDisposable
         for (var i = 0; i < sorted.Length; i++)
         {
             var entry = _slots[sorted[i].Id]!;
+            ThrowIfSlotMoved(entry);
 
             // A damaged vector (random bytes are far from unit length) scores high against every query: refuse to
             // answer from it. Checking the hits only costs k dot products.
