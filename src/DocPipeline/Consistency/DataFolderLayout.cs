@@ -71,6 +71,15 @@ internal sealed partial record DataFolderLayout(
     /// <summary>The end of the marker a restore writes into the data folder while it swaps stores.</summary>
     public const string RestoreMarkerSuffix = ".swapping";
 
+    /// <summary>The data folder's writer lock: held by the one process that writes the folder's embedded indexes.</summary>
+    public const string WriterLockFileName = "writer.lock";
+
+    /// <summary>The file beside <see cref="WriterLockFileName"/> that says who holds it (pid, host, since when).</summary>
+    public const string WriterOwnerFileName = "writer.json";
+
+    /// <summary>The embedded vector index's own lock file, in its folder.</summary>
+    public const string VectorLockFileName = "vectors.lock";
+
     /// <summary>The parts of the data folder, in the order a backup copies them (jobs, fingerprints, the registry, then the indexes).</summary>
     public static readonly ImmutableArray<string> StoreOrder = [Jobs, Fingerprints, Registry, Vector, Keyword];
 

@@ -33,7 +33,7 @@ internal sealed partial class SqliteJobStore : IDisposable
         Storage.SqliteDatabase? database = null;
         try
         {
-            database = Storage.SqliteDatabase.Open(Path.Combine(folder, "jobs.db"), Description, Schema);
+            database = Storage.SqliteDatabase.Open(Path.Combine(folder, Consistency.DataFolderLayout.JobsFileName), Description, Schema);
             return new SqliteJobStore(database, settings, time, folder);
         }
         catch

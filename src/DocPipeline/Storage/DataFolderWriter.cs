@@ -30,10 +30,10 @@ namespace DocPipeline.Storage;
 internal sealed partial class DataFolderWriter : IDisposable
 {
     /// <summary>The name of the lock file in the data folder.</summary>
-    public const string FileName = "writer.lock";
+    public const string FileName = Consistency.DataFolderLayout.WriterLockFileName;
 
     /// <summary>The name of the file beside the lock that says who holds it.</summary>
-    public const string OwnerFileName = "writer.json";
+    public const string OwnerFileName = Consistency.DataFolderLayout.WriterOwnerFileName;
 
     private static readonly ConcurrentDictionary<string, SharedLock> Held = new(StringComparer.Ordinal);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);

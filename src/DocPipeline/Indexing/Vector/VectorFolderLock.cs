@@ -10,7 +10,7 @@ namespace DocPipeline.Indexing.Vector;
 internal sealed class VectorFolderLock : IDisposable
 {
     /// <summary>The name of the lock file in the index folder.</summary>
-    public const string FileName = "vectors.lock";
+    public const string FileName = Consistency.DataFolderLayout.VectorLockFileName;
 
     private readonly FileStream _stream;
 
