@@ -6,6 +6,7 @@ using DocPipeline.Ingestion;
 using DocPipeline.Jobs;
 using DocPipeline.Maintenance;
 using DocPipeline.Registry;
+using DocPipeline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -32,9 +33,9 @@ internal static class MaintenanceServiceCollectionExtensions
         services.TryAddSingleton<IIndexMaintenance, IndexMaintenance>();
         services.TryAddSingleton<IDestructiveChangeGuard, AutoBackupGuard>();
 
-        AddParts<SqliteJobStoreParts>(services, backup: true, integrity: true, health: false);
-        AddParts<SqliteFingerprintStoreParts>(services, backup: true, integrity: true, health: false);
-        AddParts<SqliteDocumentRegistryParts>(services, backup: true, integrity: true, health: false);
+        AddParts<SqliteStoreParts<IJobStore, SqliteJobStore>>(services, backup: true, integrity: true, health: false);
+        AddParts<SqliteStoreParts<IFingerprintStore, SqliteFingerprintStore>>(services, backup: true, integrity: true, health: false);
+        AddParts<SqliteStoreParts<IDocumentRegistry, SqliteDocumentRegistry>>(services, backup: true, integrity: true, health: false);
         AddParts<EmbeddedVectorIndexParts>(services, backup: true, integrity: true, health: true);
         AddParts<LuceneKeywordIndexParts>(services, backup: true, integrity: true, health: true);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIndexFolder, EmbeddedVectorIndexParts>());

@@ -24,8 +24,17 @@ namespace DocPipeline.Fingerprints;
 /// where rewriting the wide fingerprint rows (path and hashes) dirtied ten times as many. It has no index on purpose:
 /// the only query that filters on it is the rare cleanup, which can afford a scan.</para>
 /// </remarks>
-internal sealed partial class SqliteFingerprintStore : IFingerprintStore
+internal sealed partial class SqliteFingerprintStore : IFingerprintStore, Storage.IEmbeddedSqliteStore
 {
+    /// <inheritdoc/>
+    static string Storage.IEmbeddedSqliteStore.PartName => Consistency.DataFolderLayout.Fingerprints;
+
+    /// <inheritdoc/>
+    static string Storage.IEmbeddedSqliteStore.StoreDescription => Description;
+
+    /// <inheritdoc/>
+    static Storage.SqliteSchema Storage.IEmbeddedSqliteStore.StoreSchema => Schema;
+
     internal const string DefaultFileName = Consistency.DataFolderLayout.FingerprintsFileName;
     internal const string Description = "fingerprint store";
 

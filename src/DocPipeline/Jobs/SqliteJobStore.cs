@@ -19,8 +19,17 @@ namespace DocPipeline.Jobs;
 /// <para>Times are unix milliseconds. Status and type are stored as lower-case words so the file reads well in any
 /// SQLite browser.</para>
 /// </remarks>
-internal sealed partial class SqliteJobStore : IJobStore
+internal sealed partial class SqliteJobStore : IJobStore, Storage.IEmbeddedSqliteStore
 {
+    /// <inheritdoc/>
+    static string Storage.IEmbeddedSqliteStore.PartName => Consistency.DataFolderLayout.Jobs;
+
+    /// <inheritdoc/>
+    static string Storage.IEmbeddedSqliteStore.StoreDescription => Description;
+
+    /// <inheritdoc/>
+    static Storage.SqliteSchema Storage.IEmbeddedSqliteStore.StoreSchema => Schema;
+
     /// <summary>The file's description in error messages.</summary>
     public const string Description = "job store";
 

@@ -12,8 +12,17 @@ namespace DocPipeline.Registry;
 /// commit drops the old rows, so search can always resolve the chunks either index returns. Embeddings are stored
 /// once per (model, chunk text hash), shared by every chunk and version with that text.
 /// </remarks>
-internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IEmbeddingCache, IRunGenerationStore, ISettingsStore, IDocumentFenceStore
+internal sealed class SqliteDocumentRegistry : IDocumentRegistry, IEmbeddingCache, IRunGenerationStore, ISettingsStore, IDocumentFenceStore, Storage.IEmbeddedSqliteStore
 {
+    /// <inheritdoc/>
+    static string Storage.IEmbeddedSqliteStore.PartName => Consistency.DataFolderLayout.Registry;
+
+    /// <inheritdoc/>
+    static string Storage.IEmbeddedSqliteStore.StoreDescription => Description;
+
+    /// <inheritdoc/>
+    static Storage.SqliteSchema Storage.IEmbeddedSqliteStore.StoreSchema => Schema;
+
     internal static readonly SqliteSchema Schema = new("registry",
     [
         """

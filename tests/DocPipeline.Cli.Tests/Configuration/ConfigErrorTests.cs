@@ -91,7 +91,7 @@ public sealed class ConfigErrorTests : IDisposable
         var run = await _folder.RunAsync("config", "show");
 
         Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.StartsWith($"{Refused}{file}, key 'DocPipeline:Queeu:MaxConcurrent': unknown key. Did you mean 'Queue'? Allowed in the top level: DataDirectory, Queue,", run.Stderr.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith($"{Refused}{file}, key 'DocPipeline:Queeu:MaxConcurrent': unknown key. Did you mean 'Queue'? Allowed in the top level: DataDirectory, ReadOnly, Queue,", run.Stderr.Trim(), StringComparison.Ordinal);
     }
 
     [Theory]
