@@ -26,6 +26,16 @@ public interface ISearchIndex
     /// <returns>The entries.</returns>
     IAsyncEnumerable<IndexEntry> ListEntriesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Streams every entry in ordinal chunk id order, when the index can do that without sorting (for example from a
+    /// sorted term dictionary or an ordered query). Verify then streams it against the registry as it reads; when this
+    /// returns <see langword="null"/> (the default), verify sorts <see cref="ListEntriesAsync"/> itself, in bounded
+    /// memory with runs on disk.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the enumeration.</param>
+    /// <returns>The entries in <see cref="StringComparer.Ordinal"/> order of their chunk ids, or <see langword="null"/>.</returns>
+    IAsyncEnumerable<IndexEntry>? ListEntriesInOrder(CancellationToken cancellationToken = default) => null;
+
     /// <summary>Gets size figures.</summary>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The figures.</returns>

@@ -157,17 +157,15 @@ internal sealed class ConsistencyChecker(
         {
             try
             {
-                if (FolderIndex.Of(index) is { } folder)
+                if (FolderIndex.Of(index) is { } folder &&
+                    await folder.OpenAsync(cancellationToken).ConfigureAwait(false) is { State: not StoreHealthState.Healthy } failed)
                 {
-                    if (await folder.OpenAsync(cancellationToken).ConfigureAwait(false) is { State: not StoreHealthState.Healthy } failed)
-                    {
-                        return new IndexSource(null, null, failed.Reason);
-                    }
+                    return new IndexSource(null, null, failed.Reason);
+                }
 
-                    if (folder.ReadSorted(cancellationToken) is { } ordered)
-                    {
-                        return new IndexSource(ordered, null, null);
-                    }
+                if (index.ListEntriesInOrder(cancellationToken) is { } ordered)
+                {
+                    return new IndexSource(ordered, null, null);
                 }
 
                 var sorted = await SortedIndexEntries.SortAsync(index.ListEntriesAsync(cancellationToken), temporaryDirectory, runLength, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,4 @@ internal abstract class FolderIndex
 
     /// <summary>Closes the index and opens it again, swapping in a finished rebuild beside it.</summary>
     public abstract Task ReopenAsync(CancellationToken cancellationToken);
-
-    /// <summary>Reads every entry in ordinal chunk id order, or <see langword="null"/> when the index cannot (the caller sorts).</summary>
-    public abstract IAsyncEnumerable<IndexEntry>? ReadSorted(CancellationToken cancellationToken);
 }

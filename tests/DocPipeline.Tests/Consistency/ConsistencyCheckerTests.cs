@@ -41,6 +41,63 @@ public sealed class ConsistencyCheckerTests : IDisposable
     }
 
     [Fact]
+    public async Task VerifyAsync_IndexThatListsInOrder_StreamsItsOrderedEntriesWithoutSorting()
+    {
+        var registry = new InMemoryDocumentRegistry(TimeProvider.System);
+        var vector = new InMemoryVectorIndex();
+        using var keyword = new LuceneKeywordIndex(new LuceneKeywordIndexSettings(null, TimeSpan.FromSeconds(1), 16), TimeProvider.System);
+        await StoreAsync(registry, vector, keyword, "doc", ["doc#1", "doc#2", "doc#3"]);
+        await vector.DeleteChunksAsync(["doc#2"]);
+        var ordered = new OrderedOnlyIndex(vector);
+        var checker = new ConsistencyChecker(registry, [ordered, keyword], _directory.File("tmp"), TimeProvider.System);
+
+        var report = await checker.VerifyAsync(CancellationToken.None);
+
+        Assert.True(ordered.ListedInOrder);
+        Assert.Equal(new DiscrepancyCounts(1, 0, 0), report.Indexes["vector"].Discrepancies);
+        Assert.Equal(new DiscrepancyCounts(0, 0, 0), report.Indexes["keyword"].Discrepancies);
+    }
+
+    /// <summary>A third-party index that streams its entries in chunk id order and refuses the unordered listing.</summary>
+    private sealed class OrderedOnlyIndex(InMemoryVectorIndex inner) : ISearchIndex
+    {
+        public bool ListedInOrder { get; private set; }
+
+        public string Name => inner.Name;
+
+        public Task DeleteChunksAsync(IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken = default) => inner.DeleteChunksAsync(chunkIds, cancellationToken);
+
+        public Task DeleteDocumentsAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default) => inner.DeleteDocumentsAsync(documentIds, cancellationToken);
+
+        public IAsyncEnumerable<IndexEntry> ListEntriesAsync(CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("Verify must use the ordered listing.");
+
+        public IAsyncEnumerable<IndexEntry>? ListEntriesInOrder(CancellationToken cancellationToken = default)
+        {
+            ListedInOrder = true;
+            return SortedAsync(cancellationToken);
+        }
+
+        public Task<IndexStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default) => inner.GetStatisticsAsync(cancellationToken);
+
+        public Task ClearAsync(CancellationToken cancellationToken = default) => inner.ClearAsync(cancellationToken);
+
+        private async IAsyncEnumerable<IndexEntry> SortedAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var entries = new List<IndexEntry>();
+            await foreach (var entry in inner.ListEntriesAsync(cancellationToken))
+            {
+                entries.Add(entry);
+            }
+
+            foreach (var entry in entries.OrderBy(e => e.ChunkId, StringComparer.Ordinal))
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    [Fact]
     public async Task RepairAsync_InMemoryStores_FixesThemFromTheRegistry()
     {
         var registry = new InMemoryDocumentRegistry(TimeProvider.System);

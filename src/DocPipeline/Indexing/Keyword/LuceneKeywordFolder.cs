@@ -42,8 +42,6 @@ internal sealed class LuceneKeywordFolder(LuceneKeywordIndex keyword) : FolderIn
 
     public override Task ReopenAsync(CancellationToken cancellationToken) => keyword.ReopenAsync(cancellationToken);
 
-    public override IAsyncEnumerable<IndexEntry>? ReadSorted(CancellationToken cancellationToken) => LuceneSortedEntries.ReadAsync(keyword, cancellationToken);
-
     private static string? MoveFilesAside(string folder, TimeProvider time)
     {
         if (!Directory.Exists(folder))

@@ -160,6 +160,10 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     }
 
     /// <inheritdoc />
+    /// <inheritdoc/>
+    public IAsyncEnumerable<IndexEntry>? ListEntriesInOrder(CancellationToken cancellationToken = default) =>
+        LuceneSortedEntries.ReadAsync(this, cancellationToken);
+
     public async IAsyncEnumerable<IndexEntry> ListEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

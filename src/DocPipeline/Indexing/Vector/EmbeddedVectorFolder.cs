@@ -37,5 +37,4 @@ internal sealed class EmbeddedVectorFolder(EmbeddedVectorIndex vector) : FolderI
 
     public override Task ReopenAsync(CancellationToken cancellationToken) => vector.ReopenAsync(cancellationToken);
 
-    public override IAsyncEnumerable<IndexEntry>? ReadSorted(CancellationToken cancellationToken) => null;
 }

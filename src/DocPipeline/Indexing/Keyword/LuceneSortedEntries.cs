@@ -4,7 +4,7 @@ using DocPipeline.Indexing.Keyword;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 
-namespace DocPipeline.Consistency;
+namespace DocPipeline.Indexing.Keyword;
 
 /// <summary>
 /// Lists the entries of the embedded Lucene keyword index already sorted by chunk id, fast: chunk ids come from the
@@ -21,7 +21,7 @@ internal static class LuceneSortedEntries
 {
     private const int YieldEvery = 1 << 16;
 
-    /// <summary>Lists the live entries of <paramref name="index"/> in <see cref="ChunkIdComparer"/> order; a chunk indexed twice appears twice.</summary>
+    /// <summary>Lists the live entries of <paramref name="index"/> in <see cref="Consistency.ChunkIdComparer"/> order; a chunk indexed twice appears twice.</summary>
     /// <exception cref="DocPipelineStorageException">The index cannot be opened.</exception>
     public static async IAsyncEnumerable<IndexEntry> ReadAsync(LuceneKeywordIndex index, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
