@@ -111,12 +111,19 @@ public sealed class ReadersBesideWriterTests : IDisposable
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
-    [Fact]
-    public async Task Batch_OnAFolderAnotherProcessWrites_WaitsNamingTheWriterThenRuns()
+    [Theory]
+    [InlineData("batch")]
+    [InlineData("rebuild")]
+    public async Task WritingCommand_OnAFolderAnotherProcessWrites_WaitsNamingTheWriterThenRuns(string command)
     {
         var source = GeneratedCorpus.Write(_directory.File("src"), 20, bytes: 600);
         var data = _directory.File("data");
         Directory.CreateDirectory(data);
+        if (command == "rebuild")
+        {
+            var first = await Docpipe.RunAsync("batch", "--src", source, "--data", data, "--embedder", "hash", "--json");
+            Assert.True(first.ExitCode == 0, first.ToString());
+        }
 
         // This test process plays the writer: it holds the lock and says who it is, as a writing docpipe does.
         using var writerLock = new FileStream(Path.Combine(data, "writer.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
@@ -126,7 +133,9 @@ public sealed class ReadersBesideWriterTests : IDisposable
             {
                 ["process_id"] = Environment.ProcessId, ["host"] = Environment.MachineName, ["since"] = "2026-01-02T03:04:05Z", ["command"] = "test writer",
             }));
-        var start = Docpipe.Start("batch", "--src", source, "--data", data, "--embedder", "hash", "--json");
+        var start = command == "batch"
+            ? Docpipe.Start("batch", "--src", source, "--data", data, "--embedder", "hash", "--json")
+            : Docpipe.Start("manage", "--rebuild-index", "vector", "--data", data, "--embedder", "hash", "--json");
         using var process = System.Diagnostics.Process.Start(start)!;
         try
         {
@@ -149,15 +158,23 @@ public sealed class ReadersBesideWriterTests : IDisposable
             });
 
             var message = await waiting.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            Assert.False(process.HasExited, "The batch did not wait for the writer.");
+            Assert.False(process.HasExited, $"The {command} did not wait for the writer: {(process.HasExited ? await stderr : string.Empty)}");
             Assert.Contains($"process {Environment.ProcessId} on host {Environment.MachineName}, writing since 2026-01-02 03:04:05Z (test writer)", message, StringComparison.Ordinal);
             writerLock.Dispose();
 
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
             var result = new DocpipeResult(process.ExitCode, await stdout, await stderr);
             Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Equal(20, result.Json().GetProperty("added").GetInt32());
-            Assert.False(File.Exists(Path.Combine(data, "writer.json")), "The batch left its owner file behind.");
+            if (command == "batch")
+            {
+                Assert.Equal(20, result.Json().GetProperty("added").GetInt32());
+            }
+            else
+            {
+                Assert.True(result.Json().GetProperty("consistent").GetBoolean(), result.ToString());
+            }
+
+            Assert.False(File.Exists(Path.Combine(data, "writer.json")), $"The {command} left its owner file behind.");
         }
         finally
         {

@@ -6,7 +6,10 @@ namespace DocPipeline.Consistency;
 /// <summary>
 /// The container's <see cref="IIndexMaintenance"/>: a façade over the operations, each resolved only when it runs, so
 /// that a container built to restore a data folder never opens the stores it is about to replace. The operations of
-/// one container run one at a time (<see cref="MaintenanceGate"/>).
+/// one container run one at a time (<see cref="MaintenanceGate"/>). The operations that write the indexes or the
+/// registry (a repair that fixes, a rebuild, a registry rebuild) first become the data folder's writer
+/// (<see cref="Storage.DataFolderWriter"/>): beside another writing process they wait their turn instead of failing
+/// on an index's lock.
 /// </summary>
 internal sealed class IndexMaintenance(
     Deferred<VerifyOperation> verify,
@@ -14,7 +17,8 @@ internal sealed class IndexMaintenance(
     Deferred<RebuildOperation> rebuild,
     Deferred<RegistryRebuildOperation> rebuildRegistry,
     Deferred<BackupOperation> backup,
-    Deferred<RestoreOperation> restore) : IIndexMaintenance
+    Deferred<RestoreOperation> restore,
+    Storage.DataFolderWriter? writer = null) : IIndexMaintenance
 {
     public Task<ConsistencyReport> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAsync(new VerifyOptions(), cancellationToken);
 
@@ -27,7 +31,10 @@ internal sealed class IndexMaintenance(
     public Task<RepairResult> RepairAsync(RepairOptions options, CancellationToken cancellationToken = default)
     {
         OperationOptionsValidator.ThrowIfInvalid(options);
-        return repair.Value.RepairAsync(options, cancellationToken);
+        var operation = repair.Value;
+        return options.AutoFix
+            ? AsWriterAsync(() => operation.RepairAsync(options, cancellationToken), cancellationToken)
+            : operation.RepairAsync(options, cancellationToken);
     }
 
     public Task<RebuildResult> RebuildAsync(RebuildTarget target, CancellationToken cancellationToken = default)
@@ -37,10 +44,15 @@ internal sealed class IndexMaintenance(
             throw new ArgumentOutOfRangeException(nameof(target), target, "Rebuild the vector index, the keyword index, or both.");
         }
 
-        return rebuild.Value.RebuildAsync(target, cancellationToken);
+        var operation = rebuild.Value;
+        return AsWriterAsync(() => operation.RebuildAsync(target, cancellationToken), cancellationToken);
     }
 
-    public Task<RegistryRebuildResult> RebuildRegistryAsync(CancellationToken cancellationToken = default) => rebuildRegistry.Value.RebuildRegistryAsync(cancellationToken);
+    public Task<RegistryRebuildResult> RebuildRegistryAsync(CancellationToken cancellationToken = default)
+    {
+        var operation = rebuildRegistry.Value;
+        return AsWriterAsync(() => operation.RebuildRegistryAsync(cancellationToken), cancellationToken);
+    }
 
     public Task<BackupResult> BackupAsync(BackupOptions options, CancellationToken cancellationToken = default)
     {
@@ -52,5 +64,19 @@ internal sealed class IndexMaintenance(
     {
         OperationOptionsValidator.ThrowIfInvalid(options);
         return restore.Value.RestoreAsync(options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> as the folder's writer. The operation is resolved before this is called: that
+    /// creates the container's indexes, and an embedded index is what says the folder needs a writer lock.
+    /// </summary>
+    private async Task<T> AsWriterAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
+    {
+        if (writer is not null)
+        {
+            await writer.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await operation().ConfigureAwait(false);
     }
 }
