@@ -10,31 +10,14 @@ internal sealed partial class QdrantVectorIndex
     {
         long count = 0;
         string? first = null;
-        PointId? offset = null;
-        do
+        await foreach (var point in ScrollAsync("scan the collection's points", cancellationToken).ConfigureAwait(false))
         {
-            var from = offset;
-            var page = await ReadAsync(
-                "scan the collection's points",
-                (client, token) => client.ScrollAsync(_collection, limit: ScrollPageSize, offset: from, payloadSelector: EntryFields, vectorsSelector: false, cancellationToken: token),
-                cancellationToken).ConfigureAwait(false);
-            if (page is null)
+            if (!IsIntact(point))
             {
-                break;
+                count++;
+                first ??= point.Id.HasUuid ? point.Id.Uuid : point.Id.Num.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
-
-            foreach (var point in page.Result)
-            {
-                if (!IsIntact(point))
-                {
-                    count++;
-                    first ??= point.Id.HasUuid ? point.Id.Uuid : point.Id.Num.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
-
-            offset = page.NextPageOffset;
         }
-        while (offset is not null);
 
         return (count, first);
     }

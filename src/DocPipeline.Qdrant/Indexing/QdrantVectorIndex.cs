@@ -116,12 +116,21 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
     /// <inheritdoc/>
     public async IAsyncEnumerable<IndexEntry> ListEntriesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var point in ScrollAsync("list the collection's points", cancellationToken).ConfigureAwait(false))
+        {
+            yield return ToEntry(point.Payload);
+        }
+    }
+
+    /// <summary>Streams every point with the entry fields of its payload, a page of <see cref="ScrollPageSize"/> at a time.</summary>
+    private async IAsyncEnumerable<RetrievedPoint> ScrollAsync(string what, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         PointId? offset = null;
         do
         {
             var from = offset;
             var page = await ReadAsync(
-                "list the collection's points",
+                what,
                 (client, token) => client.ScrollAsync(_collection, limit: ScrollPageSize, offset: from, payloadSelector: EntryFields, vectorsSelector: false, cancellationToken: token),
                 cancellationToken).ConfigureAwait(false);
             if (page is null)
@@ -131,7 +140,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
 
             foreach (var point in page.Result)
             {
-                yield return ToEntry(point.Payload);
+                yield return point;
             }
 
             offset = page.NextPageOffset;

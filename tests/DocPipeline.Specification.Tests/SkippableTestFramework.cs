@@ -1,16 +1,15 @@
-using DocPipeline.PostgreSql.Tests;
+using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-[assembly: TestFramework("DocPipeline.PostgreSql.Tests.SkippableTestFramework", "DocPipeline.PostgreSql.Tests")]
-
-namespace DocPipeline.PostgreSql.Tests;
+namespace DocPipeline.Specification.Tests;
 
 /// <summary>
 /// Runs every <c>[Fact]</c> and <c>[Theory]</c> of this assembly, including those the abstract contract suites
 /// declare, as skippable ones: a test that throws <see cref="SkipException"/> (through <see cref="Skip.If(bool, string?)"/>)
-/// is reported as skipped with its reason, never as passed. This is how the suites say that no PostgreSQL server is
-/// configured or reachable.
+/// is reported as skipped with its reason, never as passed. This is how the suites say that no server (PostgreSQL, Qdrant) is
+/// configured or reachable. A test assembly opts in with
+/// <c>[assembly: TestFramework("DocPipeline.Specification.Tests.SkippableTestFramework", "DocPipeline.Specification.Tests")]</c>.
 /// </summary>
 public sealed class SkippableTestFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
 {

@@ -1,0 +1,2 @@
+// Every test of this assembly may report itself skipped (no PostgreSQL server): see SkippableTestFramework.
+[assembly: Xunit.TestFramework("DocPipeline.Specification.Tests.SkippableTestFramework", "DocPipeline.Specification.Tests")]
