@@ -23,7 +23,7 @@ public class EmulatorCollectionsService(QdrantEmulator emulator)
     public virtual async Task<CollectionOperationResponse> Create(CreateCollection request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Collections/Create", context);
+        await emulator.EnterAsync(request.CollectionName, "Collections/Create", context);
         emulator.Collections.Create(request);
         return new CollectionOperationResponse { Result = true };
     }
@@ -31,21 +31,21 @@ public class EmulatorCollectionsService(QdrantEmulator emulator)
     public virtual async Task<CollectionOperationResponse> Delete(DeleteCollection request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Collections/Delete", context);
+        await emulator.EnterAsync(request.CollectionName, "Collections/Delete", context);
         return new CollectionOperationResponse { Result = emulator.Collections.Delete(request.CollectionName) };
     }
 
     public virtual async Task<GetCollectionInfoResponse> Get(GetCollectionInfoRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Collections/Get", context);
+        await emulator.EnterAsync(request.CollectionName, "Collections/Get", context);
         return new GetCollectionInfoResponse { Result = emulator.Collections.Get(request.CollectionName).Info() };
     }
 
     public virtual async Task<CollectionExistsResponse> CollectionExists(CollectionExistsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Collections/CollectionExists", context);
+        await emulator.EnterAsync(request.CollectionName, "Collections/CollectionExists", context);
         return new CollectionExistsResponse { Result = new CollectionExists { Exists = emulator.Collections.Exists(request.CollectionName) } };
     }
 }
@@ -60,7 +60,7 @@ public class EmulatorHealthService(QdrantEmulator emulator)
 
     public virtual async Task<HealthCheckReply> HealthCheck(HealthCheckRequest request, ServerCallContext context)
     {
-        await emulator.EnterAsync("Qdrant/HealthCheck", context);
+        await emulator.EnterAsync(string.Empty, "Qdrant/HealthCheck", context);
         return new HealthCheckReply { Title = "qdrant - vector search engine (DocPipeline test emulator)", Version = "1.15.0" };
     }
 }

@@ -26,7 +26,7 @@ public class EmulatorPointsService(QdrantEmulator emulator)
     public virtual async Task<PointsOperationResponse> Upsert(UpsertPoints request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Points/Upsert", context);
+        await emulator.EnterAsync(request.CollectionName, "Points/Upsert", context);
         emulator.Collections.Get(request.CollectionName).Upsert(request.Points);
         return Completed();
     }
@@ -34,7 +34,7 @@ public class EmulatorPointsService(QdrantEmulator emulator)
     public virtual async Task<PointsOperationResponse> Delete(DeletePoints request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Points/Delete", context);
+        await emulator.EnterAsync(request.CollectionName, "Points/Delete", context);
         emulator.Collections.Get(request.CollectionName).Delete(request.Points);
         return Completed();
     }
@@ -42,7 +42,7 @@ public class EmulatorPointsService(QdrantEmulator emulator)
     public virtual async Task<PointsOperationResponse> CreateFieldIndex(CreateFieldIndexCollection request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Points/CreateFieldIndex", context);
+        await emulator.EnterAsync(request.CollectionName, "Points/CreateFieldIndex", context);
         emulator.Collections.Get(request.CollectionName).CreateIndex(request.FieldName, request.FieldType);
         return Completed();
     }
@@ -50,7 +50,7 @@ public class EmulatorPointsService(QdrantEmulator emulator)
     public virtual async Task<ScrollResponse> Scroll(ScrollPoints request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Points/Scroll", context);
+        await emulator.EnterAsync(request.CollectionName, "Points/Scroll", context);
         var withVectors = request.WithVectors is { SelectorOptionsCase: WithVectorsSelector.SelectorOptionsOneofCase.Enable, Enable: true };
         var (page, next) = emulator.Collections.Get(request.CollectionName)
             .Scroll(request.Filter, request.Offset, request.HasLimit ? (int)request.Limit : 10, request.WithPayload, withVectors);
@@ -66,14 +66,14 @@ public class EmulatorPointsService(QdrantEmulator emulator)
     public virtual async Task<CountResponse> Count(CountPoints request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Points/Count", context);
+        await emulator.EnterAsync(request.CollectionName, "Points/Count", context);
         return new CountResponse { Result = new CountResult { Count = emulator.Collections.Get(request.CollectionName).Count(request.Filter) } };
     }
 
     public virtual async Task<QueryResponse> Query(QueryPoints request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Points/Query", context);
+        await emulator.EnterAsync(request.CollectionName, "Points/Query", context);
         if (request.Query?.Nearest?.Dense is not { } dense)
         {
             throw new RpcException(new Status(StatusCode.Unimplemented, "The emulator answers nearest queries by a dense vector only."));
@@ -87,7 +87,7 @@ public class EmulatorPointsService(QdrantEmulator emulator)
     public virtual async Task<FacetResponse> Facet(FacetCounts request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await emulator.EnterAsync("Points/Facet", context);
+        await emulator.EnterAsync(request.CollectionName, "Points/Facet", context);
         var limit = request.HasLimit ? (int)Math.Min(request.Limit, int.MaxValue) : 10;
         return new FacetResponse { Hits = { emulator.Collections.Get(request.CollectionName).Facet(request.Key, request.Filter, limit) } };
     }

@@ -20,7 +20,7 @@ namespace DocPipeline.Qdrant.Emulator;
 /// scroll pages end with <c>next_page_offset</c>; filters match keyword and integer payloads; in strict mode (Qdrant
 /// Cloud's default) a filter on a field without a payload index is rejected ("Index required but not found"); counts
 /// are exact (an approximate count is exact here too). It keeps everything in memory, counts the calls per method,
-/// and can fail or delay the next calls of a method for fault tests. It is not a Qdrant: no HNSW (search is a brute
+/// and can fail or delay the next calls of a method on a collection for fault tests. It is not a Qdrant: no HNSW (search is a brute
 /// force scan), no snapshots, no persistence, no sharding.
 /// </summary>
 public sealed class QdrantEmulator : IAsyncDisposable
@@ -58,29 +58,36 @@ public sealed class QdrantEmulator : IAsyncDisposable
         return emulator;
     }
 
-    /// <summary>How many calls of <paramref name="method"/> (for example <c>Points/Upsert</c>) the emulator answered or failed.</summary>
-    public long Calls(string method) => _calls.TryGetValue(method, out var count) ? count : 0;
+    /// <summary>How many calls of <paramref name="method"/> (for example <c>Points/Upsert</c>) on <paramref name="collection"/> the emulator answered or failed.</summary>
+    public long Calls(string collection, string method) => _calls.TryGetValue(collection + "|" + method, out var count) ? count : 0;
 
-    /// <summary>Every method called so far, with its count.</summary>
-    public IReadOnlyDictionary<string, long> AllCalls() => new Dictionary<string, long>(_calls, StringComparer.Ordinal);
+    /// <summary>Every method called on <paramref name="collection"/> so far, with its count.</summary>
+    public IReadOnlyDictionary<string, long> AllCalls(string collection) =>
+        _calls.Where(c => c.Key.StartsWith(collection + "|", StringComparison.Ordinal)).ToDictionary(c => c.Key[(collection.Length + 1)..], c => c.Value, StringComparer.Ordinal);
 
-    /// <summary>Forgets the call counts.</summary>
-    public void ResetCalls() => _calls.Clear();
-
-    /// <summary>Fails the next <paramref name="times"/> calls of <paramref name="method"/> with <paramref name="code"/>, before they change anything.</summary>
-    public void FailNext(string method, StatusCode code, int times = 1)
+    /// <summary>Forgets the call counts of <paramref name="collection"/>.</summary>
+    public void ResetCalls(string collection)
     {
-        var queue = _faults.GetOrAdd(method, _ => new ConcurrentQueue<Fault>());
+        foreach (var key in _calls.Keys.Where(k => k.StartsWith(collection + "|", StringComparison.Ordinal)))
+        {
+            _calls.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>Fails the next <paramref name="times"/> calls of <paramref name="method"/> on <paramref name="collection"/> with <paramref name="code"/>, before they change anything.</summary>
+    public void FailNext(string collection, string method, StatusCode code, int times = 1)
+    {
+        var queue = _faults.GetOrAdd(collection + "|" + method, _ => new ConcurrentQueue<Fault>());
         for (var i = 0; i < times; i++)
         {
             queue.Enqueue(new Fault(code, null));
         }
     }
 
-    /// <summary>Holds the next <paramref name="times"/> calls of <paramref name="method"/> for <paramref name="delay"/> (or until the caller gives up) before answering.</summary>
-    public void DelayNext(string method, TimeSpan delay, int times = 1)
+    /// <summary>Holds the next <paramref name="times"/> calls of <paramref name="method"/> on <paramref name="collection"/> for <paramref name="delay"/> (or until the caller gives up) before answering.</summary>
+    public void DelayNext(string collection, string method, TimeSpan delay, int times = 1)
     {
-        var queue = _faults.GetOrAdd(method, _ => new ConcurrentQueue<Fault>());
+        var queue = _faults.GetOrAdd(collection + "|" + method, _ => new ConcurrentQueue<Fault>());
         for (var i = 0; i < times; i++)
         {
             queue.Enqueue(new Fault(null, delay));
@@ -98,15 +105,16 @@ public sealed class QdrantEmulator : IAsyncDisposable
     }
 
     /// <summary>Counts a call, checks its API key, and applies an injected fault or delay.</summary>
-    internal async Task EnterAsync(string method, ServerCallContext context)
+    internal async Task EnterAsync(string collection, string method, ServerCallContext context)
     {
-        _calls.AddOrUpdate(method, 1, (_, count) => count + 1);
+        var key = collection + "|" + method;
+        _calls.AddOrUpdate(key, 1, (_, count) => count + 1);
         if (ApiKey is not null && context.RequestHeaders.GetValue("api-key") != ApiKey)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "Invalid api-key"));
         }
 
-        if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var fault))
+        if (_faults.TryGetValue(key, out var queue) && queue.TryDequeue(out var fault))
         {
             if (fault.Delay is { } delay)
             {

@@ -41,8 +41,9 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
             return;
         }
 
-        var known = _known ?? await FindCollectionAsync(cancellationToken).ConfigureAwait(false);
-        var batch = NormalizedVectorBatch.Create(records, known?.Dimensions ?? connection.Options.VectorSize);
+        // Checked before anything is sent: a bad vector writes nothing of the batch. The collection's own size is
+        // checked when it is first seen (EnsureCollectionAsync), once per process, not per write.
+        var batch = NormalizedVectorBatch.Create(records, _known?.Dimensions ?? connection.Options.VectorSize);
         var points = new List<PointStruct>(Math.Min(batch.Count, connection.Options.UpsertBatchSize));
         for (var i = 0; i < batch.Count; i++)
         {
