@@ -64,6 +64,10 @@ internal sealed class QdrantConnection : IDisposable
         {
             throw new DocPipelineStorageException(Describe(what, ex), ex);
         }
+        catch (QdrantException ex)
+        {
+            throw new DocPipelineStorageException($"Qdrant at {Endpoint} could not {what}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Runs one call with retries and no result.</summary>

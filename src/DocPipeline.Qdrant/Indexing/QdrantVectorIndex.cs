@@ -169,7 +169,18 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
         try
         {
             _known = null;
-            await connection.CallAsync("delete the collection", (client, token) => client.DeleteCollectionAsync(_collection, cancellationToken: token), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await connection.CallAsync("delete the collection", (client, token) => client.DeleteCollectionAsync(_collection, cancellationToken: token), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RpcException { StatusCode: StatusCode.NotFound } or DocPipelineStorageException { InnerException: global::Qdrant.Client.QdrantException })
+            {
+                // Qdrant answers "not deleted" (or NotFound) for a collection that does not exist: already clear.
+                if (await DescribeAsync(cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    throw;
+                }
+            }
         }
         finally
         {

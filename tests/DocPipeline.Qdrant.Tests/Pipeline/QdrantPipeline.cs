@@ -53,6 +53,9 @@ internal sealed class QdrantPipeline : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
 
+    public IEnumerable<T> Services<T>()
+        where T : notnull => _provider.GetServices<T>();
+
     public Task<IngestResult> IngestAsync(params string[] sources) => Pipeline.IngestAsync(sources, new IngestOptions());
 
     /// <summary>Asserts that both indexes hold exactly the registry's committed version of every document, once.</summary>
