@@ -52,6 +52,12 @@ internal static class PipelineHost
             pipeline.UseMiniLmEmbeddings();
         }
 
+        // A "qdrant:" section in the configuration file (DocPipeline:Qdrant) moves the vector index to that server.
+        if (configuration.GetSection(DocPipeline.Qdrant.QdrantVectorIndexOptions.SectionName).Exists())
+        {
+            pipeline.UseQdrant();
+        }
+
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
     }
 

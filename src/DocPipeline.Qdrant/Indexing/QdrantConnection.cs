@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -17,13 +16,15 @@ internal sealed class QdrantConnection : IDisposable
     private readonly QdrantChannel _channel;
     private readonly ResiliencePipeline _retries;
 
-    public QdrantConnection(IOptions<QdrantVectorIndexOptions> options, ILoggerFactory? loggerFactory = null)
+    public QdrantConnection(IOptions<QdrantVectorIndexOptions> options)
     {
         var settings = options.Value;
         Endpoint = settings.Endpoint!;
         Options = settings;
         _channel = QdrantChannel.ForAddress(Endpoint, new ClientConfiguration { ApiKey = settings.ApiKey, CertificateThumbprint = settings.CertificateThumbprint });
-        Client = new QdrantClient(new QdrantGrpcClient(_channel), settings.Timeout, loggerFactory);
+        // No logger: the client logs every failed call as an error, and a missing collection (NotFound) is expected
+        // here; what fails for good reaches the caller as a DocPipelineStorageException instead.
+        Client = new QdrantClient(new QdrantGrpcClient(_channel), settings.Timeout);
         var builder = new ResiliencePipelineBuilder();
         if (settings.MaxRetries > 0)
         {

@@ -7,12 +7,12 @@ namespace DocPipeline.Configuration;
 /// <summary>
 /// The keys <see cref="DocPipelineOptions"/> accepts, found by reflection over its option groups, and the checks of
 /// configured values against them: an unknown key (with the nearest known one), a value of the wrong type.
-/// Sections of other packages (<c>DocPipeline:PostgreSql</c>) are theirs to check.
+/// Sections of other packages (<c>DocPipeline:PostgreSql</c>, <c>DocPipeline:Qdrant</c>) are theirs to check.
 /// </summary>
 internal static class DocPipelineConfigurationSchema
 {
     /// <summary>The sections below <c>DocPipeline</c> that other packages bind and validate.</summary>
-    private static readonly string[] PackageSections = ["PostgreSql"];
+    private static readonly string[] PackageSections = ["PostgreSql", "Qdrant"];
 
     /// <summary>Gets every option key (<c>Queue:MaxConcurrent</c>) with its property, in declaration order, lists included.</summary>
     public static IEnumerable<(string Key, PropertyInfo Property, object Owner)> Leaves(object options, string prefix = "")
