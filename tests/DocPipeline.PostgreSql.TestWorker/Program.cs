@@ -9,11 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-// Usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job>
+// Usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job> [<qdrant endpoint> <collection>]
 //        DocPipeline.PostgreSql.TestWorker burn <seconds>
 // One worker process of a deployment that shares a PostgreSQL queue: the real ingestion handler, the job store,
-// fingerprints, registry and keyword index in PostgreSQL, the hashing embedder and an in-memory vector index (nothing
-// shared exists for vectors here). Short leases (2 s, renewed every 0.5 s), so a killed worker's jobs are taken over
+// fingerprints, registry and keyword index in PostgreSQL, the hashing embedder and an in-memory vector index, or the
+// shared Qdrant collection when an endpoint and a collection are given. Short leases (2 s, renewed every 0.5 s), so a killed worker's jobs are taken over
 // within seconds and, on a loaded machine, a starved worker loses leases while it works.
 // Prints "ready" once every table exists, runs the queue until a line "stop" (or the end of stdin), then "stopped".
 // "burn" keeps one core busy for at most <seconds> (CPU pressure beside the workers), or until killed.
@@ -29,9 +29,9 @@ if (args is ["burn", var seconds])
     return spins > 0 ? 0 : 1;
 }
 
-if (args.Length != 4)
+if (args.Length is not (4 or 6))
 {
-    Console.Error.WriteLine("usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job>");
+    Console.Error.WriteLine("usage: DocPipeline.PostgreSql.TestWorker <connection string> <schema> <data directory> <extra milliseconds per job> [<qdrant endpoint> <collection>]");
     return 2;
 }
 
@@ -42,7 +42,7 @@ var services = new ServiceCollection();
 services.AddLogging(logging => logging
     .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
     .SetMinimumLevel(LogLevel.Warning));
-services.AddDocPipeline(options =>
+var pipeline = services.AddDocPipeline(options =>
     {
         options.DataDirectory = args[2];
         options.Queue.MaxConcurrent = 4;
@@ -59,8 +59,20 @@ services.AddDocPipeline(options =>
         options.Schema = args[1];
     })
     .UsePostgreSqlKeywordIndex()
-    .UseHashingEmbeddings()
-    .UseInMemoryVectorIndex();
+    .UseHashingEmbeddings();
+if (args.Length == 6)
+{
+    pipeline.UseQdrant(options =>
+    {
+        options.Endpoint = new Uri(args[4]);
+        options.CollectionName = args[5];
+        options.RetryDelay = TimeSpan.FromMilliseconds(50);
+    });
+}
+else
+{
+    pipeline.UseInMemoryVectorIndex();
+}
 
 if (extraDelay > TimeSpan.Zero)
 {

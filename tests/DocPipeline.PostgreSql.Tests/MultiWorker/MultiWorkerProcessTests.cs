@@ -129,7 +129,7 @@ public sealed class MultiWorkerProcessTests(ITestOutputHelper output) : IAsyncLi
         }
     }
 
-    private static string NoteText(int i) =>
+    internal static string NoteText(int i) =>
         $"Field note {i}. The observer counted {i % 17} herons and {i % 11} egrets near marker {i}. " +
         $"Water level was {i % 7} centimetres above the mark; the reeds were {(i % 2 == 0 ? "dry" : "flooded")}.";
 
@@ -139,7 +139,7 @@ public sealed class MultiWorkerProcessTests(ITestOutputHelper output) : IAsyncLi
             .ToList();
 
     /// <summary>Polls an outcome of other processes' work (not a timing assertion): gives up after <see cref="Patience"/>.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var started = Stopwatch.GetTimestamp();
         while (!await condition())

@@ -59,10 +59,17 @@ internal sealed class WorkerProcess : IDisposable
     public static WorkerProcess Start(string connectionString, string schema, string dataDirectory, TimeSpan extraPerJob) =>
         Run(connectionString, schema, dataDirectory, ((int)extraPerJob.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>Starts a worker whose vector index is the Qdrant collection <paramref name="collection"/> at <paramref name="qdrant"/>.</summary>
+    public static WorkerProcess Start(string connectionString, string schema, string dataDirectory, TimeSpan extraPerJob, Uri qdrant, string collection) =>
+        Run(connectionString, schema, dataDirectory, ((int)extraPerJob.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), qdrant.ToString(), collection);
+
     /// <summary>Starts a process that keeps one core busy for at most <paramref name="bound"/> (disposing it kills it earlier).</summary>
     public static WorkerProcess StartBusy(TimeSpan bound) => Run("burn", ((int)bound.TotalSeconds).ToString(CultureInfo.InvariantCulture));
 
-    private static WorkerProcess Run(params string[] arguments)
+    private static WorkerProcess Run(params string[] arguments) => new(Process.Start(Dotnet("DocPipeline.PostgreSql.TestWorker.dll", arguments))!);
+
+    /// <summary>How to run <paramref name="assembly"/> of the test's output folder with the same dotnet host, its standard streams redirected.</summary>
+    internal static ProcessStartInfo Dotnet(string assembly, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -71,13 +78,13 @@ internal sealed class WorkerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DocPipeline.PostgreSql.TestWorker.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        return new WorkerProcess(Process.Start(start)!);
+        return start;
     }
 
     /// <summary>Waits until the worker created or found every table and started its queue.</summary>
