@@ -5,22 +5,21 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using System.Net.Sockets;
 
 namespace DocPipeline.OpenAI.Tests;
 
 /// <summary>
-/// A loopback HTTP server (Kestrel on 127.0.0.1, a free port) that follows the OpenAI embeddings API:
+/// A loopback HTTP server (<see cref="HttpListener"/> on 127.0.0.1, a free port) that follows the OpenAI embeddings API:
 /// <c>POST {base}/embeddings</c> with <c>model</c>, <c>input</c> (a string or a list), optional <c>dimensions</c> and
 /// <c>encoding_format</c> (<c>float</c> or <c>base64</c>), answering <c>data[].embedding</c> and <c>usage</c>. Vectors are
 /// deterministic per text. Faults are injected by the settable properties; everything it saw is counted.
 /// </summary>
 public sealed class OpenAIEmbeddingServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly HttpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
     private readonly Lock _lock = new();
     private readonly Random _random;
     private readonly ConcurrentQueue<string> _authorizations = new();
@@ -34,9 +33,9 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
     private DateTimeOffset _windowStart;
     private int _windowCount;
 
-    private OpenAIEmbeddingServer(WebApplication app, int seed)
+    private OpenAIEmbeddingServer(HttpListener listener, int seed)
     {
-        _app = app;
+        _listener = listener;
         _random = new Random(seed);
     }
 
@@ -89,18 +88,31 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
     public ConcurrentQueue<DateTimeOffset> ServedAt { get; } = new();
 
     /// <summary>Starts a server on a free loopback port.</summary>
-    public static async Task<OpenAIEmbeddingServer> StartAsync(int seed = 1)
+    public static Task<OpenAIEmbeddingServer> StartAsync(int seed = 1)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new OpenAIEmbeddingServer(app, seed);
-        app.MapPost("/v1/embeddings", server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Urls.Single();
-        server.Endpoint = new Uri(address.TrimEnd('/') + "/v1");
-        return server;
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                // Another process took the port in between: try another.
+                listener.Close();
+                continue;
+            }
+
+            var server = new OpenAIEmbeddingServer(listener, seed) { Endpoint = new Uri($"http://127.0.0.1:{port}/v1") };
+            server._loop = Task.Run(server.AcceptAsync);
+            return Task.FromResult(server);
+        }
     }
 
     /// <summary>The vector the server gives <paramref name="text"/>: deterministic, L2-normalized.</summary>
@@ -124,11 +136,32 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        await _loop;
+        _listener.Close();
+        _stopping.Dispose();
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
     {
         Interlocked.Increment(ref _requests);
         var now = Interlocked.Increment(ref _inFlight);
@@ -139,17 +172,29 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
 
         try
         {
-            await AnswerAsync(context);
+            if (context.Request.HttpMethod == "POST" && context.Request.Url?.AbsolutePath == "/v1/embeddings")
+            {
+                await AnswerAsync(context);
+            }
+            else
+            {
+                await ErrorAsync(context, 404, "Not found.", "not_found");
+            }
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            // The client went away.
         }
         finally
         {
             Interlocked.Decrement(ref _inFlight);
+            context.Response.Close();
         }
     }
 
-    private async Task AnswerAsync(HttpContext context)
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
+        var authorization = context.Request.Headers["Authorization"] ?? string.Empty;
         _authorizations.Enqueue(authorization);
         if (RequiredKey is { } key && authorization != $"Bearer {key}")
         {
@@ -157,7 +202,7 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
             return;
         }
 
-        var body = await JsonNode.ParseAsync(context.Request.Body) ?? throw new InvalidOperationException("empty body");
+        var body = await JsonNode.ParseAsync(context.Request.InputStream) ?? throw new InvalidOperationException("empty body");
         var input = body["input"] switch
         {
             JsonArray array => array.Select(n => n!.GetValue<string>()).ToList(),
@@ -214,8 +259,7 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
         Interlocked.Increment(ref _served);
         Interlocked.Add(ref _textsServed, input.Count);
         ServedAt.Enqueue(DateTimeOffset.UtcNow);
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(answer.ToJsonString());
+        await WriteAsync(context, 200, answer);
     }
 
     private bool RateLimitedNow(out double retryAfter)
@@ -248,11 +292,15 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
         return false;
     }
 
-    private static async Task ErrorAsync(HttpContext context, int status, string message, string code)
+    private static Task ErrorAsync(HttpListenerContext context, int status, string message, string code) =>
+        WriteAsync(context, status, new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["code"] = code } });
+
+    private static async Task WriteAsync(HttpListenerContext context, int status, JsonObject body)
     {
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        var error = new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["code"] = code } };
-        await context.Response.WriteAsync(error.ToJsonString());
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
     }
 }
