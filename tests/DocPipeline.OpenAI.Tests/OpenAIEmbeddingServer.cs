@@ -32,6 +32,7 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
     private long _textsServed;
     private DateTimeOffset _windowStart;
     private int _windowCount;
+    private int _serverErrors;
 
     private OpenAIEmbeddingServer(HttpListener listener, int seed)
     {
@@ -59,6 +60,13 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
 
     /// <summary>Gets or sets the requests per second served (a one-second window); above it the answer is 429 with the rest of the window as Retry-After. 0 = no limit.</summary>
     public int RequestsPerSecond { get; set; }
+
+    /// <summary>Gets or sets how many of the next calls are answered 500 (a passing fault).</summary>
+    public int ServerErrors
+    {
+        get => Volatile.Read(ref _serverErrors);
+        set => Volatile.Write(ref _serverErrors, value);
+    }
 
     /// <summary>Gets or sets a delay added to every served call, as a real service takes time.</summary>
     public TimeSpan Latency { get; set; }
@@ -215,6 +223,13 @@ public sealed class OpenAIEmbeddingServer : IAsyncDisposable
             return;
         }
 
+        if (Interlocked.Decrement(ref _serverErrors) >= 0)
+        {
+            await ErrorAsync(context, 500, "The server had an error while processing your request.", "server_error");
+            return;
+        }
+
+        Interlocked.Increment(ref _serverErrors);
         if (RateLimitedNow(out var retryAfter))
         {
             Interlocked.Increment(ref _rateLimited);

@@ -63,6 +63,39 @@ public sealed class RemoteEmbeddingTests
     }
 
     [Fact]
+    public async Task GenerateAsync_ServerErrorsTwice_RetriedWithBackoffThenServed()
+    {
+        await using var server = await OpenAIEmbeddingServer.StartAsync();
+        server.ServerErrors = 2;
+        await using var remote = new RemotePipeline(server, Key, o => o.Embedding.RetryBaseDelay = TimeSpan.FromMilliseconds(50));
+        var generator = remote.Provider.GetRequiredService<BatchingEmbeddingGenerator>();
+
+        var embeddings = await generator.GenerateAsync(["one", "two"]);
+
+        Assert.Equal(2, embeddings.Count);
+        Assert.Equal(3, server.Requests);
+        Assert.Equal(2, remote.Provider.GetRequiredService<EmbeddingUsage>().Read().Retries);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_ServerKeepsFailingPastMaxRetries_ThrowsTheTransientFailure()
+    {
+        await using var server = await OpenAIEmbeddingServer.StartAsync();
+        server.ServerErrors = 100;
+        await using var remote = new RemotePipeline(server, Key, o =>
+        {
+            o.Embedding.MaxRetries = 1;
+            o.Embedding.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+        });
+        var generator = remote.Provider.GetRequiredService<BatchingEmbeddingGenerator>();
+
+        var error = await Assert.ThrowsAsync<EmbeddingServiceException>(() => generator.GenerateAsync(["one"]));
+
+        Assert.Equal((EmbeddingFailureKind.Transient, 500), (error.Kind, error.StatusCode));
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Fact]
     public async Task IngestAsync_ServerRefusesBatchesAboveFourTexts_NoJobFails()
     {
         await using var server = await OpenAIEmbeddingServer.StartAsync();

@@ -84,13 +84,16 @@ public class EmbeddingServiceException : Exception
         return new EmbeddingServiceException(message, kind, statusCode, wait, innerException);
     }
 
-    /// <summary>Classifies any exception a generator threw, or returns <see langword="null"/> for one that is not about the service (a bug, a cancellation).</summary>
+    /// <summary>Classifies any exception a generator threw (call only when the caller did not cancel), or returns <see langword="null"/> for one that is not about the service (a bug).</summary>
     internal static EmbeddingServiceException? Classify(Exception exception) => exception switch
     {
         EmbeddingServiceException known => known,
         HttpRequestException { StatusCode: { } status } http => FromHttpResponse((int)status, http.Message, static _ => null, http),
         HttpRequestException http => new EmbeddingServiceException(http.Message, EmbeddingFailureKind.Transient, null, null, http),
         TimeoutException or IOException => new EmbeddingServiceException(exception.Message, EmbeddingFailureKind.Transient, null, null, exception),
+
+        // Only asked when the caller did not cancel: a client's own timeout.
+        OperationCanceledException => new EmbeddingServiceException($"The embedding call timed out: {exception.Message}", EmbeddingFailureKind.Transient, null, null, exception),
         _ => null,
     };
 
