@@ -38,7 +38,7 @@ internal sealed class CliOptions
 
     public Option<string?> Embedder { get; } = new Option<string?>("--embedder")
     {
-        Description = "The embedder: minilm (local, semantic) or hash (fast, not semantic). Default: the one the data folder was built with, else minilm.",
+        Description = "The embedder: minilm (local, semantic), hash (fast, not semantic) or openai (a service speaking the OpenAI embeddings API, set up by the openai.* keys). Default: openai when openai.model is configured, else the one the data folder was built with, else minilm.",
         Recursive = true,
-    }.AcceptOnlyFromAmong(EmbedderChoice.MiniLm, EmbedderChoice.Hash);
+    }.AcceptOnlyFromAmong(EmbedderChoice.MiniLm, EmbedderChoice.Hash, EmbedderChoice.OpenAI);
 }

@@ -15,7 +15,7 @@ internal static class PipelineHost
     /// <remarks>Commands that only read (search, list, stats, verify, status, jobs, monitor) pass <see langword="true"/>.</remarks>
     public static async Task<ServiceProvider> BuildAsync(string dataDirectory, IConfiguration configuration, string? embedder, bool verbose, CancellationToken cancellationToken, bool readOnly = false)
     {
-        var choice = embedder ?? await RecordedEmbedderAsync(dataDirectory, cancellationToken) ?? EmbedderChoice.MiniLm;
+        var choice = embedder ?? EmbedderChoice.FromConfiguration(configuration) ?? await RecordedEmbedderAsync(dataDirectory, cancellationToken) ?? EmbedderChoice.MiniLm;
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddLogging(logging =>
@@ -46,6 +46,10 @@ internal static class PipelineHost
         if (choice == EmbedderChoice.Hash)
         {
             pipeline.UseHashingEmbeddings();
+        }
+        else if (choice == EmbedderChoice.OpenAI)
+        {
+            pipeline.UseOpenAIEmbeddings();
         }
         else
         {

@@ -118,6 +118,7 @@ internal static class BatchCommand
                 result.ChunksEmbedded,
                 result.ChunksReused,
                 DurationMs = (long)result.Duration.TotalMilliseconds,
+                Embedding = EmbeddingView.Json(result.Embedding),
                 monitoring.Throughput,
                 monitoring.Resources,
             });
@@ -127,6 +128,11 @@ internal static class BatchCommand
             var superseded = result.Superseded > 0 ? $", {result.Superseded} superseded by newer jobs" : string.Empty;
             output.Line($"{result.Total} sources: {result.Added} added, {result.Updated} updated, {result.Skipped} skipped{superseded}, {result.Removed} removed, {result.Failed} failed");
             output.Line($"{result.ChunksEmbedded} chunks embedded, {result.ChunksReused} reused from the cache, in {result.Duration.TotalSeconds:0.0} s");
+            if (result.Embedding.Calls > 0 || result.Embedding.RateLimited > 0)
+            {
+                output.Line(EmbeddingView.Line(result.Embedding));
+            }
+
             foreach (var line in monitoring.Lines())
             {
                 output.Line(line);

@@ -197,6 +197,7 @@ internal sealed class ManageDocuments : IManageActions
                 stats.RegistryBytes,
                 stats.LastRunAt,
                 stats.Embedder,
+                Embedding = EmbeddingView.Json(stats.Embedding),
                 RecentFailures = stats.RecentFailures.Select(f => new { f.Source, f.Error }),
                 stats.RestoreLeftovers,
             });
@@ -208,6 +209,7 @@ internal sealed class ManageDocuments : IManageActions
         output.Line($"sizes      vector {Bytes(stats.VectorBytes)}, keyword {Bytes(stats.KeywordBytes)}, registry {Bytes(stats.RegistryBytes)} ({stats.Embeddings} embeddings)");
         output.Line($"jobs       pending {stats.Jobs.Pending}, processing {stats.Jobs.Processing}, completed {stats.Jobs.Completed}, failed {stats.Jobs.Failed}, cancelled {stats.Jobs.Cancelled}");
         output.Line($"last run   {(stats.LastRunAt is { } last ? last.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "never")}; embedder {stats.Embedder ?? "none yet"}");
+        output.Line($"embedding  {EmbeddingView.Line(stats.Embedding)}");
         foreach (var failure in stats.RecentFailures)
         {
             output.Line($"  failed   {failure.Source}: {failure.Error}");

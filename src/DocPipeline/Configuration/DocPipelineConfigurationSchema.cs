@@ -12,7 +12,7 @@ namespace DocPipeline.Configuration;
 internal static class DocPipelineConfigurationSchema
 {
     /// <summary>The sections below <c>DocPipeline</c> that other packages bind and validate.</summary>
-    private static readonly string[] PackageSections = ["PostgreSql", "Qdrant"];
+    private static readonly string[] PackageSections = ["PostgreSql", "Qdrant", "OpenAI"];
 
     /// <summary>Gets every option key (<c>Queue:MaxConcurrent</c>) with its property, in declaration order, lists included.</summary>
     public static IEnumerable<(string Key, PropertyInfo Property, object Owner)> Leaves(object options, string prefix = "")

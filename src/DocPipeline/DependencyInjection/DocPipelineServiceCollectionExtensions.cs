@@ -15,6 +15,7 @@ using DocPipeline.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
 
@@ -78,8 +79,14 @@ public static class DocPipelineServiceCollectionExtensions
         // chunking, embedding
         services.TryAddKeyedSingleton<Tokenizer>(TokenAwareChunker.TokenizerServiceKey, static (_, _) => BertUncasedTokenizer.Create());
         services.TryAddSingleton<IChunker, TokenAwareChunker>();
+        services.TryAddSingleton<EmbeddingUsage>();
         services.TryAddSingleton(static sp => new BatchingEmbeddingGenerator(
-            sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>() ?? throw new InvalidOperationException(NoEmbedderMessage),
+            new ResilientEmbeddingGenerator(
+                sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>() ?? throw new InvalidOperationException(NoEmbedderMessage),
+                sp.GetRequiredService<IOptions<DocPipelineOptions>>().Value.Embedding,
+                sp.GetRequiredService<EmbeddingUsage>(),
+                sp.GetRequiredService<TimeProvider>(),
+                (ILogger?)sp.GetService<ILogger<ResilientEmbeddingGenerator>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance),
             sp.GetRequiredService<IOptions<DocPipelineOptions>>()));
 
         // --- ingestion and search ---

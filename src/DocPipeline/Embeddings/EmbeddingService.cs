@@ -8,7 +8,7 @@ namespace DocPipeline.Embeddings;
 /// sure a data folder is only ever used with the embedder it was built with.
 /// </summary>
 /// <remarks>Calls go through the <see cref="BatchingEmbeddingGenerator"/>, so concurrent jobs share embedder calls.</remarks>
-internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, ISettingsStore settings)
+internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, ISettingsStore settings, EmbeddingUsage usage)
 {
     internal const string EmbedderSettingKey = RegistrySettings.Embedder;
 
@@ -54,6 +54,22 @@ internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, ISe
         finally
         {
             _identityLock.Release();
+        }
+    }
+
+    /// <summary>Gets the process's embedding counters so far; a run's share is the difference of two readings.</summary>
+    public EmbeddingStatistics ReadUsage() => usage.Read();
+
+    /// <summary>Adds a run's embedding accounting to the data folder's totals (read by <c>manage --stats</c>); never fails the run.</summary>
+    public async Task RecordRunAsync(EmbeddingStatistics run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EmbeddingTotals.AddAsync(settings, run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Accounting is best effort: the run's own result still carries its numbers.
         }
     }
 

@@ -48,4 +48,11 @@ public sealed record IngestResult
 
     /// <summary>Gets how long the run took.</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>
+    /// Gets the run's embedding accounting: calls, texts, input tokens (from the service's usage field), rate-limited
+    /// answers and the time calls waited on rate limits. Counted for the whole process while the run went on, so runs
+    /// that overlap in one process each count the other's calls too.
+    /// </summary>
+    public Embeddings.EmbeddingStatistics Embedding { get; init; } = Embeddings.EmbeddingStatistics.Empty;
 }

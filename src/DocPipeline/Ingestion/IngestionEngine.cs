@@ -42,7 +42,7 @@ internal sealed class IngestionEngine(
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var generation = await generations.BeginRunAsync(cancellationToken).ConfigureAwait(false);
         var startedAt = time.GetUtcNow();
-        var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time) { ReportEveryChange = DetailedProgress };
+        var run = new IngestionRun(Guid.CreateVersion7().ToString("N"), options.Progress, time) { ReportEveryChange = DetailedProgress, EmbeddingAtStart = embeddings.ReadUsage() };
         runs.Add(run);
         try
         {
@@ -92,7 +92,7 @@ internal sealed class IngestionEngine(
     {
         OperationOptionsValidator.ThrowIfInvalid(options);
         await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
-        var run = new IngestionRun("resume", options.Progress, time) { ReportEveryChange = DetailedProgress };
+        var run = new IngestionRun("resume", options.Progress, time) { ReportEveryChange = DetailedProgress, EmbeddingAtStart = embeddings.ReadUsage() };
         var startedAt = time.GetUtcNow();
         runs.CatchAll = run;
         try
@@ -332,6 +332,8 @@ internal sealed class IngestionEngine(
             ? []
             : await jobs.ListAsync(new JobQuery { BatchId = run.BatchId, Status = JobStatus.Failed, Limit = IngestionRun.MaxListed }, cancellationToken).ConfigureAwait(false);
         var (superseded, supersededCount) = await SupersededJobs.DescribeAsync(jobs, run.BatchId, counts.Cancelled, cancellationToken).ConfigureAwait(false);
-        return run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), counts.Failed, counts.Cancelled, superseded, supersededCount);
+        var embedding = embeddings.ReadUsage().Since(run.EmbeddingAtStart);
+        await embeddings.RecordRunAsync(embedding, cancellationToken).ConfigureAwait(false);
+        return run.ToResult(failed.Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(), counts.Failed, counts.Cancelled, superseded, supersededCount) with { Embedding = embedding };
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using DocPipeline.Chunking;
 using DocPipeline.Configuration;
+using DocPipeline.Embeddings;
 using DocPipeline.Extraction;
 using DocPipeline.Fingerprints;
 using DocPipeline.Jobs;
@@ -68,6 +69,12 @@ internal sealed class IngestionJobHandler(
             // The served version (if any) stays; the registry shows why the update failed.
             await registry.MarkFailedAsync(job.DocumentId, ex.Message, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+        catch (EmbeddingServiceException ex) when (ex.Kind is EmbeddingFailureKind.Permanent or EmbeddingFailureKind.TooLarge)
+        {
+            // The embedding service refused the request itself (bad key, bad model, a text too long): another attempt would be refused alike.
+            await registry.MarkFailedAsync(job.DocumentId, ex.Message, CancellationToken.None).ConfigureAwait(false);
+            throw new PermanentJobFailureException(ex.Message, ex);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DocPipeline.Embeddings;
 
 namespace DocPipeline.Ingestion;
 
@@ -93,6 +94,9 @@ internal sealed class IngestionRun
         _discoveryComplete = true;
         Report(force: true);
     }
+
+    /// <summary>Gets the process's embedding counters when the run started; the run's share is what they grew by.</summary>
+    public EmbeddingStatistics EmbeddingAtStart { get; init; } = EmbeddingStatistics.Empty;
 
     public IngestResult ToResult(IReadOnlyList<IngestFailure> jobFailures, long jobFailureCount, long cancelledJobs, IReadOnlyList<IngestSkip>? superseded = null, long supersededCount = 0) => new()
     {

@@ -142,7 +142,8 @@ internal sealed class IndexManager(
         var failures = jobs.ListAsync(new JobQuery { Status = JobStatus.Failed, Limit = RecentFailures }, cancellationToken);
         var latest = jobs.ListAsync(new JobQuery { Limit = 1 }, cancellationToken);
         var embedder = settings.GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
-        await Task.WhenAll(registryStatistics, vectorStatistics, keywordStatistics, counts, failures, latest, embedder).ConfigureAwait(false);
+        var embedding = Embeddings.EmbeddingTotals.ReadAsync(settings, cancellationToken);
+        await Task.WhenAll(registryStatistics, vectorStatistics, keywordStatistics, counts, failures, latest, embedder, embedding).ConfigureAwait(false);
 
         var documents = await registryStatistics.ConfigureAwait(false);
         var vectors = await vectorStatistics.ConfigureAwait(false);
@@ -162,6 +163,7 @@ internal sealed class IndexManager(
             Jobs = await counts.ConfigureAwait(false),
             LastRunAt = (await latest.ConfigureAwait(false)).FirstOrDefault()?.CreatedAt,
             Embedder = await embedder.ConfigureAwait(false),
+            Embedding = await embedding.ConfigureAwait(false),
             RecentFailures = (await failures.ConfigureAwait(false)).Select(j => new IngestFailure(j.Source, j.Error ?? "failed")).ToList(),
             RestoreLeftovers = RestoreLeftovers.Find(DataFolderLayout.From(options.Value)),
         };

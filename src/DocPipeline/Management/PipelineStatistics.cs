@@ -53,4 +53,7 @@ public sealed record PipelineStatistics
     /// <c>restore-*.swapping</c> marker): the next restore settles them, finishing a swap that was under way.
     /// </summary>
     public IReadOnlyList<string> RestoreLeftovers { get; init; } = [];
+
+    /// <summary>Gets the embedding accounting of the data folder over all its runs: calls, texts, input tokens, rate limits met and time waited on them.</summary>
+    public DocPipeline.Embeddings.EmbeddingStatistics Embedding { get; init; } = DocPipeline.Embeddings.EmbeddingStatistics.Empty;
 }
