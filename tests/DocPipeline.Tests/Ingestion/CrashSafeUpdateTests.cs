@@ -41,7 +41,13 @@ public sealed class CrashSafeUpdateTests : IDisposable
     {
         var path = _directory.Write("docs/animals.txt", string.Join("\n\n", Kept, OldOnly));
         var faults = new FaultInjector();
-        await using var pipeline = new TestPipeline(_directory, builder => Inject(builder, faults), o => o.Queue.MaxAttempts = attempts);
+        await using var pipeline = new TestPipeline(_directory, builder => Inject(builder, faults), o =>
+        {
+            o.Queue.MaxAttempts = attempts;
+
+            // The embedder's fault must reach the job: no retry inside the embedding call.
+            o.Embedding.MaxRetries = 0;
+        });
         await pipeline.IngestAsync(_directory.File("docs"));
         var documentId = DocumentIds.FromSource(path);
         File.WriteAllText(path, string.Join("\n\n", Kept, NewOnly));
