@@ -1,5 +1,4 @@
 using DocPipeline.Indexing;
-using DocPipeline.Indexing.Vector;
 using Grpc.Core;
 using Qdrant.Client.Grpc;
 
@@ -43,14 +42,14 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
 
         // Checked before anything is sent: a bad vector writes nothing of the batch. The collection's own size is
         // checked when it is first seen (EnsureCollectionAsync), once per process, not per write.
-        var batch = NormalizedVectorBatch.Create(records, _known?.Dimensions ?? connection.Options.VectorSize);
+        var (batch, dimensions) = QdrantVectorBatch.Check(records, _known?.Dimensions ?? connection.Options.VectorSize);
         var points = new List<PointStruct>(Math.Min(batch.Count, connection.Options.UpsertBatchSize));
         for (var i = 0; i < batch.Count; i++)
         {
-            points.Add(ToPoint(batch.Records[i], batch.Vector(i)));
+            points.Add(ToPoint(batch[i], batch[i].Vector.Span));
             if (points.Count == connection.Options.UpsertBatchSize || i == batch.Count - 1)
             {
-                await WriteAsync(batch.Dimensions, points, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(dimensions, points, cancellationToken).ConfigureAwait(false);
                 points.Clear();
             }
         }
@@ -66,10 +65,11 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
             return [];
         }
 
-        var normalized = VectorNormalization.NormalizeQuery(query, known.Dimensions);
+        QdrantVectorBatch.CheckQuery(query.Span, known.Dimensions);
+        var vector = query.ToArray();
         var points = await ReadAsync(
             "search the collection",
-            (client, token) => client.QueryAsync(_collection, normalized, limit: (ulong)topK, payloadSelector: EntryFields, cancellationToken: token),
+            (client, token) => client.QueryAsync(_collection, vector, limit: (ulong)topK, payloadSelector: EntryFields, cancellationToken: token),
             cancellationToken).ConfigureAwait(false);
         if (points is null)
         {
