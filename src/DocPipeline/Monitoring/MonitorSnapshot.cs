@@ -26,7 +26,7 @@ public sealed record MonitorSnapshot
     /// <summary>Gets the running jobs (at most 100) with the worker holding each and when its lease expires.</summary>
     public IReadOnlyList<JobRecord> Running { get; init; } = [];
 
-    /// <summary>Gets the batches that still have pending or running jobs (at most 10), with their progress and ETA.</summary>
+    /// <summary>Gets the batches of the running jobs (at most 10), with their progress and ETA.</summary>
     public IReadOnlyList<MonitoredBatch> Batches { get; init; } = [];
 
     /// <summary>Gets the last jobs that failed for good (at most 10), newest first, with their errors.</summary>
@@ -41,7 +41,7 @@ public sealed record MonitorSnapshot
     /// <summary>Gets the step latencies of the last heartbeat interval of every worker seen in the last 15 minutes, merged.</summary>
     public IReadOnlyList<WorkerStepLatency> StepLatencies { get; init; } = [];
 
-    /// <summary>Gets the disk each store of the data folder uses (embedded stores only).</summary>
+    /// <summary>Gets the disk each store of the data folder uses (embedded stores only; measured at most every 5 seconds).</summary>
     public IReadOnlyList<StoreDiskUsage> Stores { get; init; } = [];
 
     /// <summary>Gets the free space of the disk that holds the data folder, in bytes.</summary>

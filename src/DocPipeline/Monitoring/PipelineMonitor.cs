@@ -25,17 +25,22 @@ internal sealed class PipelineMonitor(
     IWorkerHeartbeatStore? heartbeats = null,
     AlertState? alerts = null) : IPipelineMonitor
 {
+    /// <summary>How long a measurement of the disk serves snapshots.</summary>
+    internal static readonly TimeSpan DiskRefreshInterval = TimeSpan.FromSeconds(5);
+
     private static readonly int[] Windows = [1, 5, 15];
+
+    private (DateTimeOffset At, IReadOnlyList<StoreDiskUsage> Stores, long? Free)? _disk;
 
     public async Task<MonitorSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
     {
         var (now, counts, pending, workers, running) = await ReadQueueAsync(cancellationToken).ConfigureAwait(false);
         var pause = await jobs.GetPauseStateAsync(cancellationToken).ConfigureAwait(false);
-        var failures = await jobs.ListAsync(new JobQuery { Status = JobStatus.Failed, Limit = 10 }, cancellationToken).ConfigureAwait(false);
+        var failures = counts.Failed == 0 ? [] : await jobs.ListAsync(new JobQuery { Status = JobStatus.Failed, Limit = 10 }, cancellationToken).ConfigureAwait(false);
         var throughput = ThroughputOf(workers.Select(w => w.Heartbeat), now);
         var batches = await BatchesAsync(running, throughput, cancellationToken).ConfigureAwait(false);
         var (embedded, reused) = ChunksIn(workers.Select(w => w.Heartbeat), now - TimeSpan.FromMinutes(15));
-        var layout = DataFolderLayout.From(options.Value);
+        var (stores, free) = DiskOf(now);
         return new MonitorSnapshot
         {
             At = now,
@@ -50,9 +55,23 @@ internal sealed class PipelineMonitor(
             Throughput = throughput,
             EmbeddingCacheHitRate = embedded + reused == 0 ? null : Math.Round((double)reused / (embedded + reused), 4),
             StepLatencies = MergeLatencies(workers, now),
-            Stores = DiskUsage(layout),
-            FreeDiskBytes = FreeDisk(layout.DataDirectory),
+            Stores = stores,
+            FreeDiskBytes = free,
         };
+    }
+
+    /// <summary>The disk per store and the free disk, measured at most every <see cref="DiskRefreshInterval"/>: walking the index folders is the costliest part of a snapshot.</summary>
+    private (IReadOnlyList<StoreDiskUsage> Stores, long? Free) DiskOf(DateTimeOffset now)
+    {
+        if (_disk is { } cached && now - cached.At < DiskRefreshInterval)
+        {
+            return (cached.Stores, cached.Free);
+        }
+
+        var layout = DataFolderLayout.From(options.Value);
+        var measured = (At: now, Stores: (IReadOnlyList<StoreDiskUsage>)DiskUsage(layout), Free: FreeDisk(layout.DataDirectory));
+        _disk = measured;
+        return (measured.Stores, measured.Free);
     }
 
     public async Task<MonitorHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
@@ -99,8 +118,8 @@ internal sealed class PipelineMonitor(
     internal async Task<(DateTimeOffset Now, JobStatusCounts Counts, PendingJobsSummary Pending, IReadOnlyList<MonitoredWorker> Workers, IReadOnlyList<JobRecord> Running)> ReadQueueAsync(CancellationToken cancellationToken)
     {
         var counts = await jobs.GetCountsAsync(null, cancellationToken).ConfigureAwait(false);
-        var pending = await jobs.GetPendingSummaryAsync(cancellationToken).ConfigureAwait(false);
-        var running = await jobs.ListAsync(new JobQuery { Status = JobStatus.Processing, Limit = 100 }, cancellationToken).ConfigureAwait(false);
+        var pending = counts.Pending == 0 ? new PendingJobsSummary(null, 0, []) : await jobs.GetPendingSummaryAsync(cancellationToken).ConfigureAwait(false);
+        var running = counts.Processing == 0 ? [] : await jobs.ListAsync(new JobQuery { Status = JobStatus.Processing, Limit = 100 }, cancellationToken).ConfigureAwait(false);
         var recorded = heartbeats is null ? [] : await heartbeats.ListWorkersAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var expiry = options.Value.Monitoring.WorkerExpiry;
@@ -168,8 +187,8 @@ internal sealed class PipelineMonitor(
 
     private async Task<IReadOnlyList<MonitoredBatch>> BatchesAsync(IReadOnlyList<JobRecord> running, IReadOnlyList<Throughput> throughput, CancellationToken cancellationToken)
     {
-        var waiting = await jobs.ListAsync(new JobQuery { Status = JobStatus.Pending, Limit = 100 }, cancellationToken).ConfigureAwait(false);
-        var ids = running.Concat(waiting).Select(j => j.BatchId).OfType<string>().Distinct(StringComparer.Ordinal).Take(10).ToList();
+        // The batches being worked on: those of the running jobs (a batch whose jobs all wait shows once one runs).
+        var ids = running.Select(j => j.BatchId).OfType<string>().Distinct(StringComparer.Ordinal).Take(10).ToList();
         var rate = throughput.First(t => t.WindowMinutes == 5).DocumentsPerSecond;
         var batches = new List<MonitoredBatch>(ids.Count);
         foreach (var id in ids)
