@@ -17,6 +17,7 @@ root.Subcommands.Add(SearchCommand.Create(common));
 root.Subcommands.Add(ManageCommand.Create(common));
 root.Subcommands.Add(ConfigCommand.Create(common));
 root.Subcommands.Add(JobsCommand.Create(common));
+root.Subcommands.Add(MonitorCommand.Create(common));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })

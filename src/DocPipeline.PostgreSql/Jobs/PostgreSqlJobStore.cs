@@ -65,6 +65,7 @@ internal sealed partial class PostgreSqlJobStore : IJobStore
         CREATE INDEX jobs_finished ON {schema}.jobs (finished_at) WHERE finished_at IS NOT NULL;
         """,
         ControlStep,
+        HeartbeatStep,
     ]);
 
     private const string Columns =

@@ -29,6 +29,18 @@ internal sealed class DocPipelineOptionsValidator : IValidateOptions<DocPipeline
                 $"DocPipeline:Queue:RetryBaseDelay ({queue.RetryBaseDelay}) must not be longer than DocPipeline:Queue:RetryMaxDelay ({queue.RetryMaxDelay}).");
         }
 
+        var monitoring = options.Monitoring;
+        if (monitoring.WorkerExpiry <= monitoring.HeartbeatInterval)
+        {
+            failures.AddError(
+                $"DocPipeline:Monitoring:WorkerExpiry ({monitoring.WorkerExpiry}) must be longer than DocPipeline:Monitoring:HeartbeatInterval ({monitoring.HeartbeatInterval}), or live workers show as gone between heartbeats.");
+        }
+
+        if (monitoring.AlertWebhookUrl is { } webhook && (!webhook.IsAbsoluteUri || (webhook.Scheme != Uri.UriSchemeHttp && webhook.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.AddError($"DocPipeline:Monitoring:AlertWebhookUrl must be an absolute http or https URL (was {webhook}).");
+        }
+
         var chunking = options.Chunking;
         if (chunking.TargetTokens > chunking.MaxTokens)
         {

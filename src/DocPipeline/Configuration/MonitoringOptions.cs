@@ -31,7 +31,46 @@ public sealed class MonitoringOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool ResourceMonitoring { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether a run that ends with failed sources logs one error naming how many failed, for alerting on the logs.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether a run that ends with failed sources logs one error naming how many failed,
+    /// and whether workers raise alerts: when a job fails for good, or the failure rate or the age of the oldest pending
+    /// job crosses its threshold, the worker logs one error per incident (and one line when it is resolved), the health
+    /// check turns degraded, and <see cref="AlertWebhookUrl"/> (if set) receives the alert as JSON.
+    /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AlertOnFailures { get; set; }
+
+    /// <summary>Gets or sets how often every worker (a worker host, or a <c>docpipe batch</c>) records its heartbeat in the job store.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how long after its last heartbeat a worker that did not stop cleanly is shown as gone; longer than <see cref="HeartbeatInterval"/>.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan WorkerExpiry { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the share of failed jobs (failed ÷ finished over the last 15 minutes) from which the failure rate is an incident (alert, health degraded).</summary>
+    /// <value>The default value is 0.1 (10%).</value>
+    [Range(0.0, 1.0)]
+    public double FailureRateThreshold { get; set; } = 0.1;
+
+    /// <summary>Gets or sets the age of the oldest pending job from which the backlog is an incident (alert, health degraded).</summary>
+    /// <value>The default value is 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan OldestPendingAgeThreshold { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the free space, in megabytes, that the disk of the data folder must keep; less makes the health check unhealthy.</summary>
+    /// <value>The default value is 1024 (1 GiB).</value>
+    [Range(0, int.MaxValue)]
+    public int MinFreeDiskMegabytes { get; set; } = 1024;
+
+    /// <summary>Gets or sets the absolute http or https URL that receives every alert (opened and resolved) as a JSON POST; <see langword="null"/> sends none.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Uri? AlertWebhookUrl { get; set; }
+
+    /// <summary>Gets or sets how long one POST to <see cref="AlertWebhookUrl"/> may take before it is retried (three attempts in all).</summary>
+    /// <value>The default value is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan AlertWebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

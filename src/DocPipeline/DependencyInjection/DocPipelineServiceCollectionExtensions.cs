@@ -52,6 +52,7 @@ public static class DocPipelineServiceCollectionExtensions
         // --- jobs and queue ---
         services.TryAddSingleton<IJobStore, SqliteJobStore>();
         services.TryAddSingleton<IDocumentQueue, DocumentQueue>();
+        services.AddDocPipelineMonitoring();
 
         // --- fingerprints ---
         services.TryAddSingleton<IFingerprintStore, SqliteFingerprintStore>();

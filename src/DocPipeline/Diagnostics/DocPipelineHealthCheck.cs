@@ -11,7 +11,7 @@ namespace DocPipeline.Diagnostics;
 /// when jobs failed or a backlog built up past the thresholds of <see cref="MonitoringOptions"/>, else <c>Healthy</c>,
 /// with the job counts and index sizes as data.
 /// </summary>
-internal sealed class DocPipelineHealthCheck(IJobStore jobs, IVectorIndex vectorIndex, IKeywordIndex keywordIndex, IOptions<DocPipelineOptions> options) : IHealthCheck
+internal sealed class DocPipelineHealthCheck(IJobStore jobs, IVectorIndex vectorIndex, IKeywordIndex keywordIndex, IOptions<DocPipelineOptions> options, Monitoring.AlertState? alerts = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -55,6 +55,9 @@ internal sealed class DocPipelineHealthCheck(IJobStore jobs, IVectorIndex vector
         {
             problems.Add($"the vector index holds {vectors.Entries} chunks and the keyword index {keywords.Entries}");
         }
+
+        // Incidents this process's workers raised (Monitoring:AlertOnFailures) that the checks above do not already name.
+        problems.AddRange((alerts?.Open ?? new Dictionary<string, string>()).Where(i => i.Key != "failed_jobs").Select(i => i.Value.TrimEnd('.')));
 
         return problems.Count == 0
             ? HealthCheckResult.Healthy($"{counts.Pending} pending, {counts.Processing} processing, {vectors.Entries} chunks indexed.", data)

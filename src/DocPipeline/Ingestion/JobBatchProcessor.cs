@@ -17,7 +17,8 @@ internal sealed class JobBatchProcessor(
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
     ILoggerFactory? loggerFactory = null,
-    Storage.DataFolderWriter? writer = null)
+    Storage.DataFolderWriter? writer = null,
+    Monitoring.WorkerHeartbeatWriter? heartbeats = null)
 {
     private static readonly TimeSpan CompletionPollInterval = TimeSpan.FromMilliseconds(50);
 
@@ -100,7 +101,7 @@ internal sealed class JobBatchProcessor(
     /// <summary>A queue over the job store and the registered handler, with <paramref name="maxConcurrent"/> slots
     /// (<see langword="null"/>: <c>Queue:MaxConcurrent</c>).</summary>
     public DocumentQueue CreateQueue(int? maxConcurrent) =>
-        new(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent);
+        new(jobs, handler, options, time, loggerFactory?.CreateLogger<DocumentQueue>(), maxConcurrent) { Heartbeats = heartbeats };
 
     /// <summary>
     /// Returns once the store has no active job of the batch. It looks whenever the local queue runs out of jobs (the

@@ -73,6 +73,7 @@ internal sealed partial class SqliteJobStore : IJobStore, Storage.IEmbeddedSqlit
         CREATE INDEX ix_jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
         """,
         ControlStep,
+        HeartbeatStep,
     ]);
 
     private const string Columns =

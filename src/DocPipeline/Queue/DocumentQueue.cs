@@ -62,9 +62,11 @@ internal sealed partial class DocumentQueue : IDocumentQueue
         IJobHandler handler,
         IOptions<DocPipelineOptions> options,
         TimeProvider time,
-        ILogger<DocumentQueue>? logger = null)
+        ILogger<DocumentQueue>? logger = null,
+        Monitoring.WorkerHeartbeatWriter? heartbeats = null)
         : this(store, handler, options, time, logger, maxConcurrent: null)
     {
+        Heartbeats = heartbeats;
     }
 
     /// <summary>A queue for one ingestion run, whose concurrency may differ from the configured one.</summary>
@@ -175,12 +177,14 @@ internal sealed partial class DocumentQueue : IDocumentQueue
         using var stopHeartbeat = new CancellationTokenSource();
         Task heartbeat = Task.CompletedTask;
         Task pauseWatch = Task.CompletedTask;
+        Task workerBeat = Task.CompletedTask;
         try
         {
             QueueLog.RunStarted(_logger, Owner, _maxConcurrent);
             await ResumeDeadLocalWorkersAsync(cancellationToken).ConfigureAwait(false);
             heartbeat = RunHeartbeatAsync(stopHeartbeat.Token);
             pauseWatch = WatchPauseAsync(stopHeartbeat.Token);
+            workerBeat = RecordWorkerHeartbeatsAsync(stopHeartbeat.Token);
             while (!cancellationToken.IsCancellationRequested)
             {
                 await PurgeIfDueAsync(cancellationToken).ConfigureAwait(false);
@@ -209,6 +213,7 @@ internal sealed partial class DocumentQueue : IDocumentQueue
             await stopHeartbeat.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             await pauseWatch.ConfigureAwait(false);
+            await workerBeat.ConfigureAwait(false);
             Volatile.Write(ref _active, 0);
             QueueLog.RunStopped(_logger, Owner);
         }

@@ -44,7 +44,7 @@ public sealed class PostgreSqlDatabaseTests : IAsyncLifetime
 
             var versions = await PostgreSqlTestServer.ScalarAsync(
                 $"SELECT string_agg(component || ':' || version, ',' ORDER BY component, version) FROM \"{_schema.Name}\".schema_versions;");
-            Assert.Equal("fingerprints:1,fingerprints:2,jobs:1,jobs:2,keyword:1,registry:1,registry:2", versions);
+            Assert.Equal("fingerprints:1,fingerprints:2,jobs:1,jobs:2,jobs:3,keyword:1,registry:1,registry:2", versions);
         }
         finally
         {
