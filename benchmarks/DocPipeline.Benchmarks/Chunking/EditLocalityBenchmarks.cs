@@ -22,6 +22,7 @@ namespace DocPipeline.Benchmarks.Chunking;
 /// <c>.txt.gz</c>, <c>.pdf</c>), else the rustup and Debian documentation found on this machine. A DOCX is written
 /// from the first plain-text file (one paragraph per line, blank lines dropped). PDF edits insert a line into one
 /// page's extracted text, because a real PDF cannot be edited here; DOCX edits insert a paragraph and extract again.
+/// <c>DOCPIPELINE_BENCH_LOCALITY=0</c> skips the edit reports (minutes) to time the chunking alone.
 /// </remarks>
 [MemoryDiagnoser]
 [InProcess]
@@ -111,6 +112,11 @@ public class EditLocalityBenchmarks
 
     private void Report(string name, ExtractedDocument document, Func<Random, ExtractedDocument> edit)
     {
+        if (Environment.GetEnvironmentVariable("DOCPIPELINE_BENCH_LOCALITY") == "0")
+        {
+            return;
+        }
+
         Report(ChunkBoundaryRule.FillWeighted, _fillWeighted, name, document, edit);
         Report(ChunkBoundaryRule.ContentDefined, _contentDefined, name, document, edit);
     }
