@@ -22,11 +22,13 @@ namespace DocPipeline.Chunking;
 /// </para>
 /// <para>
 /// Units are grouped into chunks left to right. After a unit, the chunk ends when it holds at least
-/// <see cref="MinFraction"/> of the limit and the unit's hash falls under a threshold that grows with the unit's size
-/// and with how full the chunk is; before a unit that would overflow the limit, the chunk always ends. A chunk's
-/// boundaries therefore depend only on the units since the previous boundary: editing one paragraph changes the
-/// chunk that holds it, and the following boundaries fall back on the old ones at the first unit whose hash ends a
-/// chunk in both versions, usually the next boundary.
+/// <see cref="MinFraction"/> of the limit and the unit's hash falls under a threshold set by the unit's size alone
+/// (one end per <see cref="HitSpacingFraction"/> of the limit on average), so the same units end chunks in every
+/// version of the text. When the next unit would overflow the limit, the chunk backs off to end after its unit with
+/// the lowest hash per token past the minimum. Inside a long list, table or code block, whose units are its items,
+/// rows and lines, an edit therefore changes the chunk that holds it and the following ends fall back on the old
+/// ones at the first unit that ends a chunk in both versions, usually the next end
+/// (<see cref="ChunkBoundaryRule"/> keeps the earlier rule, whose threshold also grew with the chunk's fill).
 /// </para>
 /// <para>
 /// Each chunk after the first starts with up to <see cref="ChunkingOptions.OverlapTokens"/> tokens of the previous
@@ -36,7 +38,7 @@ namespace DocPipeline.Chunking;
 /// <see cref="TextChunk.Text"/> is the document text from the start of the overlap to <see cref="TextChunk.EndOffset"/>.
 /// </para>
 /// </remarks>
-internal sealed class TokenAwareChunker : IChunker
+internal sealed partial class TokenAwareChunker : IChunker
 {
     /// <summary>The service key of the <see cref="Tokenizer"/> the chunker counts with.</summary>
     internal const string TokenizerServiceKey = "DocPipeline.Chunking.Tokenizer";
@@ -48,10 +50,16 @@ internal sealed class TokenAwareChunker : IChunker
     internal const int SpecialTokens = 2;
 
     /// <summary>The share of the limit a chunk must hold before a content-defined boundary may end it.</summary>
-    internal const double MinFraction = 0.3;
+    internal const double MinFraction = 0.2;
 
-    /// <summary>The tokens between content-defined boundaries, as a share of the limit, for units of average size.</summary>
-    internal const double HitSpacingFraction = 0.4;
+    /// <summary>The tokens between content-defined boundaries, as a share of the limit.</summary>
+    internal const double HitSpacingFraction = 0.5;
+
+    /// <summary>The <see cref="MinFraction"/> of the <see cref="ChunkBoundaryRule.FillWeighted"/> rule.</summary>
+    internal const double FillWeightedMinFraction = 0.3;
+
+    /// <summary>The <see cref="HitSpacingFraction"/> of the <see cref="ChunkBoundaryRule.FillWeighted"/> rule.</summary>
+    internal const double FillWeightedHitSpacingFraction = 0.4;
 
     /// <summary>How many characters a unit (and a chunk's own part) may hold per token of the limit.</summary>
     internal const int MaxCharsPerToken = 16;
@@ -64,6 +72,7 @@ internal sealed class TokenAwareChunker : IChunker
     private readonly int _minTokens;
     private readonly double _hitSpacing;
     private readonly int _maxChars;
+    private readonly ChunkBoundaryRule _rule;
 
     /// <summary>Initializes a new instance of the <see cref="TokenAwareChunker"/> class.</summary>
     /// <param name="tokenizer">The tokenizer of the embedder, used to count tokens.</param>
@@ -77,6 +86,15 @@ internal sealed class TokenAwareChunker : IChunker
     /// <param name="tokenizer">The tokenizer of the embedder, used to count tokens.</param>
     /// <param name="options">The chunking sizes; they are copied.</param>
     internal TokenAwareChunker(Tokenizer tokenizer, ChunkingOptions options)
+        : this(tokenizer, options, ChunkBoundaryRule.ContentDefined)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="TokenAwareChunker"/> class that ends chunks by the given rule.</summary>
+    /// <param name="tokenizer">The tokenizer of the embedder, used to count tokens.</param>
+    /// <param name="options">The chunking sizes; they are copied.</param>
+    /// <param name="rule">How chunk ends are chosen (an earlier rule, for comparisons and for data folders built with it).</param>
+    internal TokenAwareChunker(Tokenizer tokenizer, ChunkingOptions options, ChunkBoundaryRule rule)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(options);
@@ -85,9 +103,11 @@ internal sealed class TokenAwareChunker : IChunker
         _contentLimit = Math.Max(1, options.MaxTokens - SpecialTokens);
         _unitLimit = Math.Min(options.TargetTokens, _contentLimit);
         _overlapTokens = Math.Max(0, options.OverlapTokens);
-        _minTokens = (int)(_unitLimit * MinFraction);
-        _hitSpacing = Math.Max(1, _unitLimit * HitSpacingFraction);
+        var contentDefined = rule == ChunkBoundaryRule.ContentDefined;
+        _minTokens = (int)(_unitLimit * (contentDefined ? MinFraction : FillWeightedMinFraction));
+        _hitSpacing = Math.Max(1, _unitLimit * (contentDefined ? HitSpacingFraction : FillWeightedHitSpacingFraction));
         _maxChars = _unitLimit * MaxCharsPerToken;
+        _rule = rule;
     }
 
     /// <inheritdoc/>
@@ -310,9 +330,14 @@ internal sealed class TokenAwareChunker : IChunker
             }
 
             var next = units[index];
-            if (next.Kind == ChunkUnitKind.Piece || tokens + next.Tokens > _unitLimit || next.Span.End - chunkStart > _maxChars)
+            if (next.Kind == ChunkUnitKind.Piece)
             {
                 return index;
+            }
+
+            if (tokens + next.Tokens > _unitLimit || next.Span.End - chunkStart > _maxChars)
+            {
+                return _rule == ChunkBoundaryRule.ContentDefined ? BackOff(units, start, index, ref tokens) : index;
             }
 
             tokens += next.Tokens;
@@ -321,12 +346,17 @@ internal sealed class TokenAwareChunker : IChunker
 
     /// <summary>
     /// Decides from the unit's hash whether a chunk holding <paramref name="tokens"/> tokens ends after it. The
-    /// threshold grows with the unit's share of the hit spacing and with how far the chunk is past the minimum, so
-    /// big units and full chunks end more often, and a unit with a low hash ends a chunk at almost any fill.
+    /// threshold is the unit's share of the hit spacing, so big units end chunks more often; by the
+    /// <see cref="ChunkBoundaryRule.FillWeighted"/> rule it also grows with how far the chunk is past the minimum.
     /// </summary>
     private bool IsBoundary(ChunkUnit unit, int tokens)
     {
         var bySize = unit.Tokens / _hitSpacing;
+        if (_rule == ChunkBoundaryRule.ContentDefined)
+        {
+            return unit.Hash < bySize * 4294967296.0;
+        }
+
         var byFill = _unitLimit > _minTokens ? (tokens - _minTokens) / (double)(_unitLimit - _minTokens) : 1;
         var threshold = Math.Max(bySize, byFill);
         return unit.Hash < threshold * 4294967296.0;
