@@ -12,7 +12,7 @@ internal static class CliJson
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new EmbeddingView.StatisticsConverter() },
     };
 
     /// <summary>Writes <paramref name="value"/> as one line of JSON on stdout.</summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using DocPipeline.Embeddings;
 
 namespace DocPipeline.Cli;
@@ -30,5 +32,15 @@ internal static class EmbeddingView
         }
 
         return line;
+    }
+
+    /// <summary>Writes <see cref="EmbeddingStatistics"/> wherever the tool's JSON holds one (batch, stats, monitor) in the shape of <see cref="Json"/>.</summary>
+    internal sealed class StatisticsConverter : JsonConverter<EmbeddingStatistics>
+    {
+        public override EmbeddingStatistics Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("The tool writes embedding statistics; it never reads them.");
+
+        public override void Write(Utf8JsonWriter writer, EmbeddingStatistics value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, Json(value), options);
     }
 }

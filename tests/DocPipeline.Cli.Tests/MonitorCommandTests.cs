@@ -39,6 +39,11 @@ public sealed class MonitorCommandTests : IDisposable
         Assert.True(sawThroughput.Completed < documents, $"The monitor first saw throughput only after the batch ended ({sawThroughput.Completed} completed).");
         Assert.Equal((0L, 0L, 0L), (final.Pending, final.Processing, final.Failed));
         Assert.Equal(result.GetProperty("chunks_embedded").GetInt64(), final.Workers().Single(w => w.State == "stopped").ChunksEmbedded);
+        var embedding = result.GetProperty("embedding");
+        Assert.True(embedding.GetProperty("calls").GetInt64() > 0, "The batch reported no embedding calls.");
+        Assert.Equal(
+            (embedding.GetProperty("calls").GetInt64(), embedding.GetProperty("texts").GetInt64()),
+            (final.Json.GetProperty("embedding").GetProperty("calls").GetInt64(), final.Json.GetProperty("embedding").GetProperty("texts").GetInt64()));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal static class MonitorText
     public static object Json(MonitorView view, MonitorSnapshot s) => view switch
     {
         MonitorView.Jobs => new { s.At, s.Jobs, s.Queue, s.Pending, OldestPendingAgeSeconds = s.OldestPendingAge?.TotalSeconds, s.Running, s.RecentFailures },
-        MonitorView.Performance => new { s.At, s.Throughput, s.StepLatencies, s.EmbeddingCacheHitRate },
+        MonitorView.Performance => new { s.At, s.Throughput, s.StepLatencies, s.EmbeddingCacheHitRate, s.Embedding },
         MonitorView.Resources => new { s.At, s.Workers, s.Stores, s.FreeDiskBytes },
         _ => s,
     };
@@ -91,6 +91,7 @@ internal static class MonitorText
         }
 
         yield return "embedding cache hit rate (15m): " + (s.EmbeddingCacheHitRate is { } rate ? rate.ToString("P1", CultureInfo.InvariantCulture) : "-");
+        yield return "embedding (listed workers): " + EmbeddingView.Line(s.Embedding);
         yield return "step latencies, last heartbeat interval of each worker seen in the last 15 minutes (ms):";
         if (s.StepLatencies.Count == 0)
         {

@@ -43,6 +43,21 @@ public sealed record WorkerHeartbeat
     /// <summary>Gets how many bytes the worker's process read (all its I/O, where the platform tells; else 0).</summary>
     public long BytesRead { get; init; }
 
+    /// <summary>Gets the successful calls this process made to its embedding generator.</summary>
+    public long EmbeddingCalls { get; init; }
+
+    /// <summary>Gets the texts this process embedded.</summary>
+    public long EmbeddingTexts { get; init; }
+
+    /// <summary>Gets the input tokens the embedding service reported to this process (0 when it reports none).</summary>
+    public long EmbeddingInputTokens { get; init; }
+
+    /// <summary>Gets how many answers of the embedding service said it was rate limiting this process.</summary>
+    public long EmbeddingRateLimited { get; init; }
+
+    /// <summary>Gets how long this process's embedding calls waited for the service's rate limits, in milliseconds.</summary>
+    public long EmbeddingRateLimitWaitMs { get; init; }
+
     /// <summary>Gets the CPU the process used over the last interval, in percent of one core.</summary>
     public double CpuPercent { get; init; }
 

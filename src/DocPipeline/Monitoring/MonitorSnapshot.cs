@@ -1,3 +1,4 @@
+using DocPipeline.Embeddings;
 using DocPipeline.Jobs;
 
 namespace DocPipeline.Monitoring;
@@ -37,6 +38,12 @@ public sealed record MonitorSnapshot
 
     /// <summary>Gets the share of chunks whose embedding came from the cache over the last 15 minutes; <see langword="null"/> when none was processed.</summary>
     public double? EmbeddingCacheHitRate { get; init; }
+
+    /// <summary>
+    /// Gets the embedding generator's calls, texts, input tokens and rate-limit waits, summed over the last heartbeat of
+    /// every listed worker (each counts its process since it started).
+    /// </summary>
+    public EmbeddingStatistics Embedding { get; init; } = EmbeddingStatistics.Empty;
 
     /// <summary>Gets the step latencies of the last heartbeat interval of every worker seen in the last 15 minutes, merged.</summary>
     public IReadOnlyList<WorkerStepLatency> StepLatencies { get; init; } = [];

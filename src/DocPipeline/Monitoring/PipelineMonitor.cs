@@ -1,5 +1,6 @@
 using DocPipeline.Configuration;
 using DocPipeline.Consistency;
+using DocPipeline.Embeddings;
 using DocPipeline.Fingerprints;
 using DocPipeline.Indexing;
 using DocPipeline.Jobs;
@@ -54,6 +55,7 @@ internal sealed class PipelineMonitor(
             RecentFailures = failures,
             Throughput = throughput,
             EmbeddingCacheHitRate = embedded + reused == 0 ? null : Math.Round((double)reused / (embedded + reused), 4),
+            Embedding = EmbeddingOf(workers.Select(w => w.Heartbeat)),
             StepLatencies = MergeLatencies(workers, now),
             Stores = stores,
             FreeDiskBytes = free,
@@ -161,6 +163,17 @@ internal sealed class PipelineMonitor(
         var finished = failed + slots.Sum(s => s.Completed);
         return (finished == 0 ? 0 : (double)failed / finished, finished);
     }
+
+    private static EmbeddingStatistics EmbeddingOf(IEnumerable<WorkerHeartbeat> workers) => workers.Aggregate(
+        EmbeddingStatistics.Empty,
+        (sum, w) => sum.Add(new EmbeddingStatistics
+        {
+            Calls = w.EmbeddingCalls,
+            Texts = w.EmbeddingTexts,
+            InputTokens = w.EmbeddingInputTokens,
+            RateLimited = w.EmbeddingRateLimited,
+            RateLimitWait = TimeSpan.FromMilliseconds(w.EmbeddingRateLimitWaitMs),
+        }));
 
     private static (long Embedded, long Reused) ChunksIn(IEnumerable<WorkerHeartbeat> workers, DateTimeOffset since)
     {

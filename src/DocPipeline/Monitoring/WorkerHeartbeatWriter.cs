@@ -1,4 +1,5 @@
 using DocPipeline.Configuration;
+using DocPipeline.Embeddings;
 using DocPipeline.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +18,8 @@ internal sealed class WorkerHeartbeatWriter(
     TimeProvider time,
     ILogger<WorkerHeartbeatWriter>? logger = null,
     IWorkerHeartbeatStore? store = null,
-    QueueObserver? observer = null)
+    QueueObserver? observer = null,
+    EmbeddingUsage? embedding = null)
 {
     /// <summary>How long rows of workers that are gone stay listed before a starting worker removes them.</summary>
     internal static readonly TimeSpan GoneWorkerRetention = TimeSpan.FromDays(1);
@@ -73,6 +75,7 @@ internal sealed class WorkerHeartbeatWriter(
     private async Task BeatAsync(string workerId, DateTimeOffset started, int inFlight, bool stopped, WorkerMetrics metrics, ProcessResources resources, CancellationToken cancellationToken)
     {
         var (cpu, workingSet, gcHeap, bytesRead) = resources.Sample();
+        var calls = embedding?.Read() ?? EmbeddingStatistics.Empty;
         var heartbeat = new WorkerHeartbeat
         {
             WorkerId = workerId,
@@ -88,6 +91,11 @@ internal sealed class WorkerHeartbeatWriter(
             ChunksEmbedded = metrics.Embedded,
             ChunksReused = metrics.Reused,
             BytesRead = bytesRead,
+            EmbeddingCalls = calls.Calls,
+            EmbeddingTexts = calls.Texts,
+            EmbeddingInputTokens = calls.InputTokens,
+            EmbeddingRateLimited = calls.RateLimited,
+            EmbeddingRateLimitWaitMs = (long)calls.RateLimitWait.TotalMilliseconds,
             CpuPercent = cpu,
             WorkingSetBytes = workingSet,
             GcHeapBytes = gcHeap,
