@@ -11,7 +11,9 @@ namespace DocPipeline.Cli.Tests;
 /// <summary>Ctrl-C (SIGINT) during <c>docpipe batch</c>: running jobs are given back, the tool says so and exits 130.</summary>
 public sealed partial class InterruptTests : IDisposable
 {
-    private const int Documents = 300;
+    // Enough that the batch is still running when the SIGINT lands: 300 documents took under a second once ingestion
+    // got faster, and a batch that had finished made 'kill -INT' fail.
+    private const int Documents = 1500;
     private readonly TestDirectory _directory = new();
 
     private string Data => _directory.File("data");
