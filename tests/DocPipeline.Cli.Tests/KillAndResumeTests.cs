@@ -8,7 +8,8 @@ namespace DocPipeline.Cli.Tests;
 /// <summary>A batch process killed mid-run (SIGKILL: no shutdown, no cleanup) and finished with <c>--resume-jobs</c>.</summary>
 public sealed class KillAndResumeTests : IDisposable
 {
-    private const int Documents = 300;
+    // Enough that the batch is still running when the kill lands, now that 300 documents take under a second.
+    private const int Documents = 1000;
     private readonly TestDirectory _directory = new();
 
     [Fact]
