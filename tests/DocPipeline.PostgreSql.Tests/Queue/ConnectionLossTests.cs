@@ -43,7 +43,10 @@ public sealed class ConnectionLossTests : IAsyncLifetime
         var finished = await store.GetAsync(job.Id);
         Assert.True(ended > 0, "the pool had no connection to end");
         Assert.Equal((JobStatus.Completed, 1, "after the outage", "done"), (finished!.Status, finished.Attempts, finished.Checkpoint, finished.Result));
-        Assert.Contains(logger.Messages, m => m.Contains("opened a new one and tried again", StringComparison.Ordinal));
+
+        // Not asserted here: whether a call met a dead pooled connection and retried ("opened a new one and tried
+        // again"). Npgsql may already have dropped a terminated idle connection when the pool hands it out, depending on
+        // timing; the retry itself is pinned down by PostgreSqlDatabaseTests.NextCall_AfterTheServerEndedEveryConnection….
     }
 
     [Fact]
