@@ -13,7 +13,7 @@ namespace DocPipeline.Benchmarks.Chunking;
 
 /// <summary>
 /// Edit locality and throughput of the chunker's end rules on real files: the earlier rule
-/// (<see cref="ChunkBoundaryRule.FillWeighted"/>, the baseline) and today's (<see cref="ChunkBoundaryRule.ContentDefined"/>)
+/// (<see cref="ChunkBoundaryRule.ContentDefined"/>, the baseline) and today's (<see cref="ChunkBoundaryRule.Anchored"/>)
 /// in the same run. The setup prints, per file, how many chunks one inserted line re-embeds (chunks whose text is
 /// new) over 60 insertions, and the chunk size distribution; the benchmark chunks every file once.
 /// </summary>
@@ -40,16 +40,16 @@ public class EditLocalityBenchmarks
     ];
 
     private readonly List<ExtractedDocument> _documents = [];
-    private TokenAwareChunker _fillWeighted = null!;
     private TokenAwareChunker _contentDefined = null!;
+    private TokenAwareChunker _anchored = null!;
 
 
     [GlobalSetup]
     public void Setup()
     {
         var tokenizer = BertUncasedTokenizer.Create();
-        _fillWeighted = new TokenAwareChunker(tokenizer, new ChunkingOptions(), ChunkBoundaryRule.FillWeighted);
         _contentDefined = new TokenAwareChunker(tokenizer, new ChunkingOptions(), ChunkBoundaryRule.ContentDefined);
+        _anchored = new TokenAwareChunker(tokenizer, new ChunkingOptions(), ChunkBoundaryRule.Anchored);
         var files = Environment.GetEnvironmentVariable("DOCPIPELINE_BENCH_FILES")?.Split(';', StringSplitOptions.RemoveEmptyEntries) ?? DefaultFiles;
         var docxWritten = false;
         foreach (var file in files.Where(File.Exists))
@@ -93,11 +93,11 @@ public class EditLocalityBenchmarks
 
     /// <summary>Chunks every file once by the earlier rule.</summary>
     [Benchmark(Baseline = true)]
-    public int FillWeighted() => ChunkAll(_fillWeighted);
+    public int ContentDefined() => ChunkAll(_contentDefined);
 
     /// <summary>Chunks every file once by today's rule.</summary>
     [Benchmark]
-    public int ContentDefined() => ChunkAll(_contentDefined);
+    public int Anchored() => ChunkAll(_anchored);
 
     private int ChunkAll(TokenAwareChunker chunker)
     {
@@ -117,8 +117,8 @@ public class EditLocalityBenchmarks
             return;
         }
 
-        Report(ChunkBoundaryRule.FillWeighted, _fillWeighted, name, document, edit);
         Report(ChunkBoundaryRule.ContentDefined, _contentDefined, name, document, edit);
+        Report(ChunkBoundaryRule.Anchored, _anchored, name, document, edit);
     }
 
     private static void Report(ChunkBoundaryRule rule, TokenAwareChunker chunker, string name, ExtractedDocument document, Func<Random, ExtractedDocument> edit)

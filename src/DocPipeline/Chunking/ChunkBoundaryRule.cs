@@ -16,9 +16,17 @@ internal enum ChunkBoundaryRule
     FillWeighted,
 
     /// <summary>
-    /// The current rule: after a unit whose hash falls under a threshold set by the unit's size alone, once the chunk
+    /// The rule of version 3 of the chunker: after a unit whose hash falls under a threshold set by the unit's size alone, once the chunk
     /// holds the minimum; before a unit that would overflow the limit, the chunk backs off to end after its unit with
     /// the lowest hash per token past the minimum, which both versions of an edited text usually share.
     /// </summary>
     ContentDefined,
+
+    /// <summary>
+    /// The current rule: kept anchors (units whose hash falls under a threshold set by their size, after at least the
+    /// minimum since the previous anchor) cut the text into segments, and a segment too big for the limit is cut at
+    /// its own lowest-score units. No end depends on where the previous chunk started, so an edit changes only the
+    /// chunks of the segment that holds it (see <c>TokenAwareChunker.Anchored.cs</c> for the bound).
+    /// </summary>
+    Anchored,
 }

@@ -16,19 +16,18 @@ namespace DocPipeline.Chunking;
 /// <para>
 /// The document text is the sections joined by <c>"\n\n"</c>. It is cut into units, each the largest of these that
 /// fits in <c>min(TargetTokens, MaxTokens - 2)</c> tokens and <see cref="MaxCharsPerToken"/> characters per token of
-/// that limit: a paragraph, else each sentence (or line), else each word, else pieces of the word found by counting
-/// tokens. Every unit is tokenized once; sums of unit counts are exact because units meet at white space or after
+/// that limit: each sentence (or line), else each word, else pieces of the word found by counting tokens (the earlier
+/// rules took a whole paragraph as one unit when it fitted). Every unit is tokenized once; sums of unit counts are exact because units meet at white space or after
 /// punctuation, where a WordPiece tokenizer never joins tokens.
 /// </para>
 /// <para>
-/// Units are grouped into chunks left to right. After a unit, the chunk ends when it holds at least
-/// <see cref="MinFraction"/> of the limit and the unit's hash falls under a threshold set by the unit's size alone
-/// (one end per <see cref="HitSpacingFraction"/> of the limit on average), so the same units end chunks in every
-/// version of the text. When the next unit would overflow the limit, the chunk backs off to end after its unit with
-/// the lowest hash per token past the minimum. Inside a long list, table or code block, whose units are its items,
-/// rows and lines, an edit therefore changes the chunk that holds it and the following ends fall back on the old
-/// ones at the first unit that ends a chunk in both versions, usually the next end
-/// (<see cref="ChunkBoundaryRule"/> keeps the earlier rule, whose threshold also grew with the chunk's fill).
+/// Chunk ends are chosen from the units around them only (<see cref="ChunkBoundaryRule.Anchored"/>): units whose
+/// hash falls under a threshold set by the unit's size end a segment when at least <see cref="MinFraction"/> of
+/// the limit came since the previous such unit, and a segment too big for the limit is cut at its own units with
+/// the lowest hash per token. Inside a long list, table or code block, whose units are its items, rows and lines,
+/// an edit therefore changes only the chunks of the segment that holds it (at most 3 chunks with the overlap, see
+/// <c>TokenAwareChunker.Anchored.cs</c>). <see cref="ChunkBoundaryRule"/> keeps the earlier rules, whose ends
+/// depended on where the chunk started.
 /// </para>
 /// <para>
 /// Each chunk after the first starts with up to <see cref="ChunkingOptions.OverlapTokens"/> tokens of the previous
@@ -86,7 +85,7 @@ internal sealed partial class TokenAwareChunker : IChunker
     /// <param name="tokenizer">The tokenizer of the embedder, used to count tokens.</param>
     /// <param name="options">The chunking sizes; they are copied.</param>
     internal TokenAwareChunker(Tokenizer tokenizer, ChunkingOptions options)
-        : this(tokenizer, options, ChunkBoundaryRule.ContentDefined)
+        : this(tokenizer, options, ChunkBoundaryRule.Anchored)
     {
     }
 
@@ -103,7 +102,7 @@ internal sealed partial class TokenAwareChunker : IChunker
         _contentLimit = Math.Max(1, options.MaxTokens - SpecialTokens);
         _unitLimit = Math.Min(options.TargetTokens, _contentLimit);
         _overlapTokens = Math.Max(0, options.OverlapTokens);
-        var contentDefined = rule == ChunkBoundaryRule.ContentDefined;
+        var contentDefined = rule != ChunkBoundaryRule.FillWeighted;
         _minTokens = (int)(_unitLimit * (contentDefined ? MinFraction : FillWeightedMinFraction));
         _hitSpacing = Math.Max(1, _unitLimit * (contentDefined ? HitSpacingFraction : FillWeightedHitSpacingFraction));
         _maxChars = _unitLimit * MaxCharsPerToken;
@@ -131,11 +130,18 @@ internal sealed partial class TokenAwareChunker : IChunker
         }
 
         var bounds = new List<(int End, int OwnTokens)>();
-        for (var start = 0; start < units.Count;)
+        if (_rule == ChunkBoundaryRule.Anchored)
         {
-            var end = ChunkEnd(units, start, out var ownTokens);
-            bounds.Add((end, ownTokens));
-            start = end;
+            AnchoredBounds(units, bounds);
+        }
+        else
+        {
+            for (var start = 0; start < units.Count;)
+            {
+                var end = ChunkEnd(units, start, out var ownTokens);
+                bounds.Add((end, ownTokens));
+                start = end;
+            }
         }
 
         var chunks = new ChunkList(this, document.Sections, sectionStarts, text, units, sentences, bounds);
@@ -194,6 +200,12 @@ internal sealed partial class TokenAwareChunker : IChunker
             total += tokens;
         }
 
+        if (_rule == ChunkBoundaryRule.Anchored)
+        {
+            AddSentences(text, units, sentences, first, total, fits && total <= _unitLimit, scratch);
+            return;
+        }
+
         if (fits && total <= _unitLimit)
         {
             units.Add(new ChunkUnit(paragraph, total, ChunkUnitKind.Paragraph, Hash(text, paragraph), first, sentences.Count - first));
@@ -209,19 +221,25 @@ internal sealed partial class TokenAwareChunker : IChunker
                 continue;
             }
 
-            scratch.Clear();
-            TextSegmenter.Words(text, sentence.Start, sentence.End, scratch);
-            foreach (var word in scratch)
+            AddWords(text, sentence, units, scratch);
+        }
+    }
+
+    /// <summary>Adds the words of a sentence too big to be a unit, and pieces of the words too big to be units.</summary>
+    private void AddWords(string text, TextSpan sentence, List<ChunkUnit> units, List<TextSpan> scratch)
+    {
+        scratch.Clear();
+        TextSegmenter.Words(text, sentence.Start, sentence.End, scratch);
+        foreach (var word in scratch)
+        {
+            var wordTokens = word.Length <= _maxChars ? Count(text, word) : int.MaxValue;
+            if (wordTokens <= _unitLimit)
             {
-                var wordTokens = word.Length <= _maxChars ? Count(text, word) : int.MaxValue;
-                if (wordTokens <= _unitLimit)
-                {
-                    units.Add(new ChunkUnit(word, wordTokens, ChunkUnitKind.Word, Hash(text, word), 0, 0));
-                }
-                else
-                {
-                    AddPieces(text, word, units);
-                }
+                units.Add(new ChunkUnit(word, wordTokens, ChunkUnitKind.Word, Hash(text, word), 0, 0));
+            }
+            else
+            {
+                AddPieces(text, word, units);
             }
         }
     }
@@ -351,8 +369,8 @@ internal sealed partial class TokenAwareChunker : IChunker
     /// </summary>
     private bool IsBoundary(ChunkUnit unit, int tokens)
     {
-        var bySize = unit.Tokens / _hitSpacing;
-        if (_rule == ChunkBoundaryRule.ContentDefined)
+        var bySize = unit.EndWeight / _hitSpacing;
+        if (_rule != ChunkBoundaryRule.FillWeighted)
         {
             return unit.Hash < bySize * 4294967296.0;
         }
