@@ -59,7 +59,8 @@ public sealed partial class ConsumerTests : IDisposable
         Assert.Contains("reset.md (page -): ", run, StringComparison.Ordinal);
 
         var tools = Path.Combine(_root, "tools");
-        await DotnetProcess.RunOrThrowAsync("dotnet", consumer,
+        // From the temp root, beside the consumer: --add-source cannot be combined with the consumer's source mapping.
+        await DotnetProcess.RunOrThrowAsync("dotnet", _root,
             "tool", "install", "DocPipeline.Cli", "--tool-path", tools, "--add-source", feed, "--version", _version);
         var docpipe = Path.Combine(tools, OperatingSystem.IsWindows() ? "docpipe.exe" : "docpipe");
         var version = await DotnetProcess.RunOrThrowAsync(docpipe, consumer, "--version");
