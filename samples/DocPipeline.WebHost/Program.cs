@@ -53,6 +53,7 @@ app.MapDelete("/documents/{id}", async (string id, IIndexManager manager, Cancel
 app.MapGet("/stats", (IIndexManager manager, CancellationToken ct) => manager.GetStatisticsAsync(ct));
 
 app.MapHealthChecks("/health");
+app.MapAskEndpoint(); // POST /ask, only when a chat model is configured (AskEndpoints.cs)
 
 app.Run();
 
