@@ -20,8 +20,7 @@ public sealed partial class ConsumerTests : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("docpipeline-consumer-").FullName;
 
     // A package version of its own per run: the global package cache never serves a package packed by an earlier run.
-    // Only the package version: the assemblies keep theirs, so the solution's build output that other tests run from
-    // stays the same even where the tool's pack builds the libraries again.
+    // Only the package version: the assemblies keep theirs.
     private readonly string _version = $"0.0.0-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
 
     [Fact]
@@ -37,10 +36,13 @@ public sealed partial class ConsumerTests : IDisposable
                 "pack", library, "-c", configuration, "--no-build", "-o", feed, $"-p:PackageVersion={_version}");
         }
 
-        // The tool package for this machine's platform only (all four take minutes on two cores).
+        // The tool package for this machine's platform only (all four take minutes on two cores). Its pack restores and
+        // publishes, so it builds into an artifacts folder of its own: the solution's build output, which other test
+        // projects run from at the same time, is never rewritten.
         await DotnetProcess.RunOrThrowAsync("dotnet", repository,
             "pack", "samples/DocPipeline.Cli", "-c", configuration, "-o", feed, $"-p:PackageVersion={_version}",
-            $"-p:ToolPackageRuntimeIdentifiers={RuntimeInformation.RuntimeIdentifier}");
+            $"-p:ToolPackageRuntimeIdentifiers={RuntimeInformation.RuntimeIdentifier}",
+            $"-p:ArtifactsPath={Path.Combine(_root, "artifacts")}");
         foreach (var package in Libraries.Select(Path.GetFileName).Append("DocPipeline.Cli"))
         {
             Assert.True(File.Exists(Path.Combine(feed, $"{package}.{_version}.nupkg")), $"{package} was not packed");
