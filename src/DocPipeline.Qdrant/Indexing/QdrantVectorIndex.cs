@@ -22,7 +22,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
     private const int DeleteBatchSize = 1000;
     private static readonly string[] EntryFields = [ChunkIdField, DocumentIdField, VersionField];
 
-    private readonly string _collection = connection.Options.CollectionName;
+    private string _collection = connection.Options.CollectionName;
     private readonly SemaphoreSlim _collectionGate = new(1, 1);
 
     /// <summary>The vector size of the collection when it is known to exist, else <see langword="null"/>.</summary>
