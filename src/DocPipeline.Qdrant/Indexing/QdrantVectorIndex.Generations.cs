@@ -1,5 +1,4 @@
 using DocPipeline.Indexing;
-using DocPipeline.Migration;
 using Qdrant.Client.Grpc;
 
 namespace DocPipeline.Qdrant.Indexing;
@@ -14,17 +13,25 @@ internal sealed partial class QdrantVectorIndex : IVectorIndexGenerations
     /// <summary>What the alias adds to the configured collection name.</summary>
     internal const string ServingAliasSuffix = "-serving";
 
+    /// <summary>The key the core registers the generation resolver under (VectorGenerationSelector.ServiceKey).</summary>
+    private const string GenerationServiceKey = "DocPipeline.VectorGeneration";
+
+    private readonly Lock _generationLock = new();
+    private Func<string?>? _resolve;
     private string? _generation;
+    private string? _collection;
 
     /// <summary>
     /// Initializes a new instance of the <see cref="QdrantVectorIndex"/> class over the collection of the generation this
-    /// process serves after an embedder migration (see <see cref="VectorGenerationSelector"/>).
+    /// process serves after an embedder migration, resolved on first use (so that creating the index opens no store).
     /// </summary>
     /// <param name="connection">The connection.</param>
-    /// <param name="generations">Picks the generation.</param>
-    public QdrantVectorIndex(QdrantConnection connection, VectorGenerationSelector generations)
-        : this(connection, (generations ?? throw new ArgumentNullException(nameof(generations))).Resolve())
+    /// <param name="generation">Resolves the generation (registered by the core's <c>AddDocPipeline</c>).</param>
+    public QdrantVectorIndex(QdrantConnection connection, [Microsoft.Extensions.DependencyInjection.FromKeyedServices(GenerationServiceKey)] Func<string?> generation)
+        : this(connection)
     {
+        ArgumentNullException.ThrowIfNull(generation);
+        _resolve = generation;
     }
 
     private QdrantVectorIndex(QdrantConnection connection, string? generation)
@@ -34,8 +41,31 @@ internal sealed partial class QdrantVectorIndex : IVectorIndexGenerations
         _collection = CollectionOf(connection.Options.CollectionName, generation);
     }
 
+    /// <summary>Gets the collection this instance reads and writes.</summary>
+    private string Collection
+    {
+        get
+        {
+            if (_collection is { } known)
+            {
+                return known;
+            }
+
+            lock (_generationLock)
+            {
+                if (_collection is null)
+                {
+                    _generation = _resolve?.Invoke();
+                    _collection = CollectionOf(connection.Options.CollectionName, _generation);
+                }
+
+                return _collection;
+            }
+        }
+    }
+
     /// <inheritdoc/>
-    public string? Generation => _generation;
+    public string? Generation => Collection is not null ? _generation : null;
 
     /// <inheritdoc/>
     public IVectorIndex OpenGeneration(string? generation) => new QdrantVectorIndex(connection, generation);
@@ -67,6 +97,11 @@ internal sealed partial class QdrantVectorIndex : IVectorIndexGenerations
         await connection.CallAsync("point the serving alias", (client, token) => client.UpdateAliasesAsync(actions, cancellationToken: token), cancellationToken).ConfigureAwait(false);
     }
 
+    private static string CheckName(string generation) =>
+        generation.Length is > 0 and <= 40 && generation.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+            ? generation
+            : throw new ArgumentException($"The vector generation name '{generation}' must be 1 to 40 letters, digits or dashes.", nameof(generation));
+
     private static string CollectionOf(string configured, string? generation) =>
-        generation is null ? configured : configured + "-" + VectorGenerationSelector.CheckName(generation);
+        generation is null ? configured : configured + "-" + CheckName(generation);
 }

@@ -12,6 +12,9 @@ internal static class MigrationServiceCollectionExtensions
     public static IServiceCollection AddDocPipelineMigration(this IServiceCollection services)
     {
         services.TryAddSingleton<VectorGenerationSelector>();
+
+        // For vector index packages: the generation this process serves, read when first asked (see VectorGenerationSelector).
+        services.TryAddKeyedSingleton<Func<string?>>(VectorGenerationSelector.ServiceKey, static (sp, _) => sp.GetRequiredService<VectorGenerationSelector>().Resolve);
         services.TryAddSingleton<IEmbedderMigration, EmbedderMigration>();
         return services;
     }

@@ -15,6 +15,9 @@ namespace DocPipeline.Migration;
 /// <remarks>Vector index backends call <see cref="Resolve"/> once, when they are created.</remarks>
 internal sealed class VectorGenerationSelector(IServiceProvider services, ILogger<VectorGenerationSelector>? logger = null)
 {
+    /// <summary>The service key of a <c>Func&lt;string?&gt;</c> that resolves the generation, for vector index packages.</summary>
+    public const string ServiceKey = "DocPipeline.VectorGeneration";
+
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
     /// <summary>Checks a generation name: letters, digits and dashes, so that it fits a folder or collection name.</summary>
