@@ -13,7 +13,8 @@ internal static class CommandRunner
         Func<IServiceProvider, CliOutput, CancellationToken, Task<int>> command,
         CancellationToken cancellationToken,
         bool requireExistingData = false,
-        bool readOnly = false)
+        bool readOnly = false,
+        Func<string, CancellationToken, Task<string?>>? chooseEmbedder = null)
     {
         var output = new CliOutput(parse.GetValue(common.Json));
         var verbose = parse.GetValue(common.Verbose) || PipelineHost.DebugRequested;
@@ -30,7 +31,9 @@ internal static class CommandRunner
 
         try
         {
-            await using var provider = await PipelineHost.BuildAsync(data, configuration.Root, parse.GetValue(common.Embedder), verbose, cancellationToken, readOnly);
+            // An action may pick the embedder itself (an embedder migration loads the one it migrates to or from).
+            var embedder = (chooseEmbedder is null ? null : await chooseEmbedder(data, cancellationToken)) ?? parse.GetValue(common.Embedder);
+            await using var provider = await PipelineHost.BuildAsync(data, configuration.Root, embedder, verbose, cancellationToken, readOnly);
             using var released = new ReleasedJobCounter();
             try
             {

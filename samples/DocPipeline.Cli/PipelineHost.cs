@@ -66,7 +66,11 @@ internal static class PipelineHost
     }
 
     /// <summary>Reads which embedder the data folder was built with, so later commands use it without being told.</summary>
-    private static async Task<string?> RecordedEmbedderAsync(string dataDirectory, CancellationToken cancellationToken)
+    private static async Task<string?> RecordedEmbedderAsync(string dataDirectory, CancellationToken cancellationToken) =>
+        EmbedderChoice.FromRecorded(await ReadSettingAsync(dataDirectory, RegistrySettings.Embedder, cancellationToken));
+
+    /// <summary>Reads a registry setting of the data folder before the command's own container is built, or <see langword="null"/>.</summary>
+    public static async Task<string?> ReadSettingAsync(string dataDirectory, string key, CancellationToken cancellationToken)
     {
         if (!File.Exists(Path.Combine(dataDirectory, "registry.db")))
         {
@@ -78,8 +82,7 @@ internal static class PipelineHost
         await using var provider = services.BuildServiceProvider();
         try
         {
-            var recorded = await provider.GetRequiredService<ISettingsStore>().GetSettingAsync(RegistrySettings.Embedder, cancellationToken);
-            return EmbedderChoice.FromRecorded(recorded);
+            return await provider.GetRequiredService<ISettingsStore>().GetSettingAsync(key, cancellationToken);
         }
         catch (DocPipelineStorageException)
         {

@@ -5,7 +5,7 @@ using Qdrant.Client.Grpc;
 namespace DocPipeline.Qdrant.Emulator;
 
 /// <summary>The emulated server's collections, each behind one lock (so every call is atomic, as a single Qdrant shard's updates are).</summary>
-public sealed class EmulatorCollections
+public sealed partial class EmulatorCollections
 {
     private readonly Dictionary<string, EmulatorCollection> _collections = new(StringComparer.Ordinal);
 
@@ -36,6 +36,12 @@ public sealed class EmulatorCollections
     {
         lock (_collections)
         {
+            // Qdrant deletes the aliases of a deleted collection with it.
+            foreach (var alias in _aliases.Where(a => a.Value == name).Select(a => a.Key).ToList())
+            {
+                _aliases.Remove(alias);
+            }
+
             return _collections.Remove(name);
         }
     }
@@ -54,7 +60,7 @@ public sealed class EmulatorCollections
     {
         lock (_collections)
         {
-            return _collections.TryGetValue(name, out var collection)
+            return _collections.TryGetValue(_aliases.GetValueOrDefault(name, name), out var collection)
                 ? collection
                 : throw new RpcException(new Status(StatusCode.NotFound, $"Not found: Collection `{name}` doesn't exist!"));
         }

@@ -4,7 +4,7 @@ using Qdrant.Client.Grpc;
 
 namespace DocPipeline.Qdrant.Emulator;
 
-/// <summary>The emulated <c>qdrant.Collections</c> service: create, delete, describe, exists.</summary>
+/// <summary>The emulated <c>qdrant.Collections</c> service: create, delete, describe, exists, aliases.</summary>
 [BindServiceMethod(typeof(EmulatorCollectionsService), nameof(BindService))]
 public class EmulatorCollectionsService(QdrantEmulator emulator)
 {
@@ -18,6 +18,24 @@ public class EmulatorCollectionsService(QdrantEmulator emulator)
         EmulatorMethods.Add<DeleteCollection, CollectionOperationResponse>(binder, Service, nameof(Delete));
         EmulatorMethods.Add<GetCollectionInfoRequest, GetCollectionInfoResponse>(binder, Service, nameof(Get));
         EmulatorMethods.Add<CollectionExistsRequest, CollectionExistsResponse>(binder, Service, nameof(CollectionExists));
+        EmulatorMethods.Add<ChangeAliases, CollectionOperationResponse>(binder, Service, nameof(UpdateAliases));
+        EmulatorMethods.Add<ListAliasesRequest, ListAliasesResponse>(binder, Service, nameof(ListAliases));
+    }
+
+    public virtual async Task<CollectionOperationResponse> UpdateAliases(ChangeAliases request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await emulator.EnterAsync(string.Empty, "Collections/UpdateAliases", context);
+        emulator.Collections.UpdateAliases(request);
+        return new CollectionOperationResponse { Result = true };
+    }
+
+    public virtual async Task<ListAliasesResponse> ListAliases(ListAliasesRequest request, ServerCallContext context)
+    {
+        await emulator.EnterAsync(string.Empty, "Collections/ListAliases", context);
+        var response = new ListAliasesResponse();
+        response.Aliases.AddRange(emulator.Collections.ListAliases());
+        return response;
     }
 
     public virtual async Task<CollectionOperationResponse> Create(CreateCollection request, ServerCallContext context)

@@ -12,13 +12,13 @@ internal static class ManageCommand
     public static Command Create(CliOptions common)
     {
         var command = new Command("manage", "Manage documents and the indexes one action at a time.");
-        IManageActions[] groups = [new ManageDocuments(command), new ManageConsistency(command), new ManageRegistry(command), new ManageHistory(command)];
+        IManageActions[] groups = [new ManageDocuments(command), new ManageConsistency(command), new ManageRegistry(command), new ManageHistory(command), new ManageMigration(command)];
         command.Validators.Add(result =>
         {
             var actions = groups.SelectMany(g => g.GivenActions(result)).ToList();
             if (actions.Count == 0)
             {
-                result.AddError("Give one action: --add, --update, --remove, --list, --stats, --verify-consistency, --repair-consistency, --backup, --restore, --rebuild-index, --rebuild-registry or --history.");
+                result.AddError("Give one action: --add, --update, --remove, --list, --stats, --verify-consistency, --repair-consistency, --backup, --restore, --rebuild-index, --rebuild-registry, --history, --migrate-embedder, --migration-status, --migration-rollback or --migration-cleanup.");
             }
             else if (actions.Count > 1)
             {

@@ -15,7 +15,7 @@ internal sealed partial class QdrantVectorIndex
     {
         try
         {
-            return await connection.CallAsync("read the collection", (client, token) => client.GetCollectionInfoAsync(_collection, token), cancellationToken).ConfigureAwait(false);
+            return await connection.CallAsync("read the collection", (client, token) => client.GetCollectionInfoAsync(Collection, token), cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -52,7 +52,7 @@ internal sealed partial class QdrantVectorIndex
             {
                 try
                 {
-                    await connection.CallAsync("create the collection", (client, token) => client.CreateCollectionAsync(_collection, VectorParams(dimensions), cancellationToken: token), cancellationToken).ConfigureAwait(false);
+                    await connection.CallAsync("create the collection", (client, token) => client.CreateCollectionAsync(Collection, VectorParams(dimensions), cancellationToken: token), cancellationToken).ConfigureAwait(false);
                 }
                 catch (DocPipelineStorageException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.AlreadyExists })
                 {
@@ -60,14 +60,14 @@ internal sealed partial class QdrantVectorIndex
                 }
 
                 info = await DescribeAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw new DocPipelineStorageException($"Qdrant at {connection.Endpoint} did not keep the collection '{_collection}' it was asked to create.");
+                    ?? throw new DocPipelineStorageException($"Qdrant at {connection.Endpoint} did not keep the collection '{Collection}' it was asked to create.");
             }
 
             var size = CheckSettings(info);
             if (size != dimensions)
             {
                 throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"The vectors written have {dimensions} dimensions, but the Qdrant collection '{_collection}' holds vectors of {size} dimensions. Every vector of one index must come from the same embedding model; clear the index (docpipe manage --rebuild-index vector) to change models."),
+                    string.Create(CultureInfo.InvariantCulture, $"The vectors written have {dimensions} dimensions, but the Qdrant collection '{Collection}' holds vectors of {size} dimensions. Every vector of one index must come from the same embedding model; clear the index (docpipe manage --rebuild-index vector) to change models."),
                     "records");
             }
 
@@ -90,7 +90,7 @@ internal sealed partial class QdrantVectorIndex
 
         await connection.CallAsync(
             $"create the payload index of '{field}'",
-            (client, token) => client.CreatePayloadIndexAsync(_collection, field, type, wait: true, cancellationToken: token),
+            (client, token) => client.CreatePayloadIndexAsync(Collection, field, type, wait: true, cancellationToken: token),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -101,13 +101,13 @@ internal sealed partial class QdrantVectorIndex
         if (vectors?.Params is not { } parameters)
         {
             throw new DocPipelineStorageException(
-                $"The Qdrant collection '{_collection}' at {connection.Endpoint} has named vectors or none; DocPipeline needs one unnamed cosine vector per point. Use another collection (DocPipeline:Qdrant:CollectionName).");
+                $"The Qdrant collection '{Collection}' at {connection.Endpoint} has named vectors or none; DocPipeline needs one unnamed cosine vector per point. Use another collection (DocPipeline:Qdrant:CollectionName).");
         }
 
         if (parameters.Distance != Distance.Cosine)
         {
             throw new DocPipelineStorageException(
-                $"The Qdrant collection '{_collection}' at {connection.Endpoint} uses the {parameters.Distance} distance; DocPipeline scores by cosine similarity. Use another collection (DocPipeline:Qdrant:CollectionName).");
+                $"The Qdrant collection '{Collection}' at {connection.Endpoint} uses the {parameters.Distance} distance; DocPipeline scores by cosine similarity. Use another collection (DocPipeline:Qdrant:CollectionName).");
         }
 
         var size = checked((int)parameters.Size);
@@ -115,7 +115,7 @@ internal sealed partial class QdrantVectorIndex
         {
             throw new DocPipelineStorageException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"The Qdrant collection '{_collection}' at {connection.Endpoint} holds vectors of {size} dimensions, and the embedder writes {expected} (DocPipeline:Qdrant:VectorSize). Use another collection, or rebuild this one (docpipe manage --rebuild-index vector)."));
+                $"The Qdrant collection '{Collection}' at {connection.Endpoint} holds vectors of {size} dimensions, and the embedder writes {expected} (DocPipeline:Qdrant:VectorSize). Use another collection, or rebuild this one (docpipe manage --rebuild-index vector)."));
         }
 
         return size;
@@ -157,7 +157,7 @@ internal sealed partial class QdrantVectorIndex
     {
         var hits = await ReadAsync(
             "count the collection's documents",
-            (client, token) => client.FacetAsync(_collection, DocumentIdField, limit: MaxCountedDocuments + 1, exact: true, cancellationToken: token),
+            (client, token) => client.FacetAsync(Collection, DocumentIdField, limit: MaxCountedDocuments + 1, exact: true, cancellationToken: token),
             cancellationToken).ConfigureAwait(false);
         return hits is null ? 0 : hits.Hits.Count > MaxCountedDocuments ? -1 : hits.Hits.Count;
     }

@@ -22,7 +22,6 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
     private const int DeleteBatchSize = 1000;
     private static readonly string[] EntryFields = [ChunkIdField, DocumentIdField, VersionField];
 
-    private readonly string _collection = connection.Options.CollectionName;
     private readonly SemaphoreSlim _collectionGate = new(1, 1);
 
     /// <summary>The vector size of the collection when it is known to exist, else <see langword="null"/>.</summary>
@@ -69,7 +68,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
         var vector = query.ToArray();
         var points = await ReadAsync(
             "search the collection",
-            (client, token) => client.QueryAsync(_collection, vector, limit: (ulong)topK, payloadSelector: EntryFields, cancellationToken: token),
+            (client, token) => client.QueryAsync(Collection, vector, limit: (ulong)topK, payloadSelector: EntryFields, cancellationToken: token),
             cancellationToken).ConfigureAwait(false);
         if (points is null)
         {
@@ -95,7 +94,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
             var ids = chunk.Select(QdrantPointIds.ForChunk).ToList();
             await ReadAsync(
                 "delete chunks",
-                (client, token) => client.DeleteAsync(_collection, ids, wait: true, cancellationToken: token),
+                (client, token) => client.DeleteAsync(Collection, ids, wait: true, cancellationToken: token),
                 cancellationToken).ConfigureAwait(false);
         }
     }
@@ -109,7 +108,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
             var filter = new Filter { Must = { Conditions.Match(DocumentIdField, chunk) } };
             await ReadAsync(
                 "delete documents",
-                (client, token) => client.DeleteAsync(_collection, filter, wait: true, cancellationToken: token),
+                (client, token) => client.DeleteAsync(Collection, filter, wait: true, cancellationToken: token),
                 cancellationToken).ConfigureAwait(false);
         }
     }
@@ -132,7 +131,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
             var from = offset;
             var page = await ReadAsync(
                 what,
-                (client, token) => client.ScrollAsync(_collection, limit: ScrollPageSize, offset: from, payloadSelector: EntryFields, vectorsSelector: false, cancellationToken: token),
+                (client, token) => client.ScrollAsync(Collection, limit: ScrollPageSize, offset: from, payloadSelector: EntryFields, vectorsSelector: false, cancellationToken: token),
                 cancellationToken).ConfigureAwait(false);
             if (page is null)
             {
@@ -152,7 +151,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
     /// <inheritdoc/>
     public async Task<IndexStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
-        var entries = await ReadAsync("count the collection's points", (client, token) => client.CountAsync(_collection, exact: true, cancellationToken: token), cancellationToken).ConfigureAwait(false);
+        var entries = await ReadAsync("count the collection's points", (client, token) => client.CountAsync(Collection, exact: true, cancellationToken: token), cancellationToken).ConfigureAwait(false);
         if (entries == 0)
         {
             return new IndexStatistics(0, 0, -1);
@@ -171,7 +170,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
             _known = null;
             try
             {
-                await connection.CallAsync("delete the collection", (client, token) => client.DeleteCollectionAsync(_collection, cancellationToken: token), cancellationToken).ConfigureAwait(false);
+                await connection.CallAsync("delete the collection", (client, token) => client.DeleteCollectionAsync(Collection, cancellationToken: token), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RpcException { StatusCode: StatusCode.NotFound } or DocPipelineStorageException { InnerException: global::Qdrant.Client.QdrantException })
             {
@@ -224,7 +223,7 @@ internal sealed partial class QdrantVectorIndex(QdrantConnection connection) : I
 
             try
             {
-                await connection.CallAsync("upsert points", (client, token) => client.UpsertAsync(_collection, points, wait: true, cancellationToken: token), cancellationToken).ConfigureAwait(false);
+                await connection.CallAsync("upsert points", (client, token) => client.UpsertAsync(Collection, points, wait: true, cancellationToken: token), cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound && attempt == 0)

@@ -102,6 +102,7 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<RunHousekeeping>();
         services.TryAddSingleton<DocPipeline.IDocPipeline>(static sp => sp.GetRequiredService<IngestionEngine>());
         services.TryAddSingleton<DocPipeline.Management.IIndexManager, DocPipeline.Management.IndexManager>();
+        services.AddDocPipelineMigration();
 
         // --- consistency ---
         services.AddDocPipelineMaintenance();

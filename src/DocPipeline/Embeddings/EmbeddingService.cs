@@ -8,7 +8,7 @@ namespace DocPipeline.Embeddings;
 /// sure a data folder is only ever used with the embedder it was built with.
 /// </summary>
 /// <remarks>Calls go through the <see cref="BatchingEmbeddingGenerator"/>, so concurrent jobs share embedder calls.</remarks>
-internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, ISettingsStore settings, EmbeddingUsage usage)
+internal sealed partial class EmbeddingService(BatchingEmbeddingGenerator generator, ISettingsStore settings, EmbeddingUsage usage)
 {
     internal const string EmbedderSettingKey = RegistrySettings.Embedder;
 
@@ -78,7 +78,7 @@ internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, ISe
         EmbedAsync(generator, texts, cancellationToken);
 
     /// <summary>Embeds texts with <paramref name="generator"/>; the result has one vector per text, in order.</summary>
-    internal static async Task<IReadOnlyList<ReadOnlyMemory<float>>> EmbedAsync(BatchingEmbeddingGenerator generator, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<ReadOnlyMemory<float>>> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         if (texts.Count == 0)
         {
@@ -95,7 +95,7 @@ internal sealed class EmbeddingService(BatchingEmbeddingGenerator generator, ISe
     }
 
     /// <summary>The model key of <paramref name="generator"/> (<c>model id:dimensions</c>), the way the registry records it.</summary>
-    internal static async Task<string> DescribeAsync(BatchingEmbeddingGenerator generator, CancellationToken cancellationToken)
+    internal static async Task<string> DescribeAsync(IEmbeddingGenerator<string, Embedding<float>> generator, CancellationToken cancellationToken)
     {
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
         var model = metadata?.DefaultModelId ?? metadata?.ProviderName ?? generator.GetType().Name;

@@ -94,7 +94,7 @@ internal sealed class DocumentSearcher(IVectorIndex vectorIndex, IKeywordIndex k
 
     private async Task<IReadOnlyList<IndexHit>> VectorSearchAsync(string query, int depth, CancellationToken cancellationToken)
     {
-        await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
+        await embeddings.GetQueryModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var vector = await embeddings.EmbedAsync([query], cancellationToken).ConfigureAwait(false);
         return await vectorIndex.SearchAsync(vector[0], depth, cancellationToken).ConfigureAwait(false);
     }

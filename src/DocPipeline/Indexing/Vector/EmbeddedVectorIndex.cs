@@ -43,11 +43,15 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
     /// <param name="timeProvider">The clock (it names files moved aside by <see cref="ResetAsync"/>).</param>
     /// <param name="logger">The logger, when the host has logging.</param>
     /// <param name="writer">The data folder's writer lock: this index allows one writing process per folder, so writes enter it first.</param>
+    /// <param name="generations">Picks the vector generation this process serves after an embedder migration.</param>
     public EmbeddedVectorIndex(
-        IOptions<DocPipelineOptions> options, TimeProvider timeProvider, ILogger<EmbeddedVectorIndex>? logger = null, Storage.DataFolderWriter? writer = null)
-        : this(ResolveDirectory(options), options.Value.VectorIndex, timeProvider, logger ?? (ILogger)NullLogger.Instance, options.Value.ReadOnly)
+        IOptions<DocPipelineOptions> options, TimeProvider timeProvider, ILogger<EmbeddedVectorIndex>? logger = null, Storage.DataFolderWriter? writer = null,
+        Migration.VectorGenerationSelector? generations = null)
+        : this(ResolveDirectory(options, generations, out var generation), options.Value.VectorIndex, timeProvider, logger ?? (ILogger)NullLogger.Instance, options.Value.ReadOnly)
     {
         writer?.Require();
+        _baseDirectory = Path.GetFullPath(ResolveDirectory(options));
+        _generation = generation;
     }
 
     /// <summary>Initializes a new instance of the <see cref="EmbeddedVectorIndex"/> class over <paramref name="directory"/>.</summary>

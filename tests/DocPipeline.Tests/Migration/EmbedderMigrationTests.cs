@@ -1,0 +1,198 @@
+using DocPipeline.Consistency;
+using DocPipeline.Embeddings;
+using DocPipeline.Indexing;
+using DocPipeline.Migration;
+using DocPipeline.Registry;
+using DocPipeline.Search;
+using DocPipeline.Specification.Tests;
+using DocPipeline.Tests.Consistency;
+using DocPipeline.Tests.Ingestion;
+
+namespace DocPipeline.Tests.Migration;
+
+/// <summary>
+/// The embedder migration on the embedded vector index, from the hashing embedder at its default dimensions to the
+/// hashing embedder at 96 dimensions (another model key, other vectors).
+/// </summary>
+public sealed class EmbedderMigrationTests : IAsyncDisposable
+{
+    private const int TargetDimensions = 96;
+    private readonly TestDirectory _directory = new();
+
+    [Fact]
+    public async Task MigrateAsync_Completes_SwitchesEmbedderAndSearchesTheNewGeneration()
+    {
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            var target = new CountingEmbeddingGenerator(TargetDimensions);
+            var status = await source.Get<IEmbedderMigration>().MigrateAsync(target, progress: null);
+
+            Assert.Equal(EmbedderMigrationState.Switched, status.State);
+            Assert.Equal(status.ChunksTotal, status.ChunksDone);
+            Assert.Equal(status.ChunksTotal, target.Texts);
+            Assert.Equal($"{HashingEmbeddingGenerator.ModelId}:{TargetDimensions}", await source.Get<ISettingsStore>().GetSettingAsync(RegistrySettings.Embedder));
+
+            // This process's ingestion checks the embedder again: its own is not the folder's any more.
+            await Assert.ThrowsAsync<EmbedderMismatchException>(() => source.IngestAsync(ConsistencyCorpus.Copy(_directory, "more")));
+        }
+
+        await using var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        Assert.Equal(TargetDimensions, await VectorDimensionsAsync(migrated));
+        Assert.NotNull(((IVectorIndexGenerations)migrated.Get<IVectorIndex>()).Generation);
+        Assert.True((await migrated.Get<IIndexMaintenance>().VerifyAsync()).IsConsistent);
+        Assert.NotEmpty(await migrated.Pipeline.SearchAsync("honeybee queen", new SearchOptions { Mode = SearchMode.Vector }));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_DocumentsChangedDuringTheBuild_EndUpInTheNewGeneration()
+    {
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            var registry = source.Get<IDocumentRegistry>();
+            var removed = ConsistencyCorpus.DocumentId(_directory, "composting.txt");
+            var edited = ConsistencyCorpus.DocumentId(_directory, "glaciers.pdf");
+            var changed = false;
+
+            // On the migration's first embedder call the old embedder's pipeline ingests: one source edited (glaciers.pdf
+            // replaced by another document's bytes), one removed, one added, all after the build may have passed them.
+            var target = new HookedGenerator(new CountingEmbeddingGenerator(TargetDimensions), async () =>
+            {
+                if (changed)
+                {
+                    return;
+                }
+
+                changed = true;
+                var docs = _directory.File("docs");
+                File.Delete(Path.Combine(docs, "composting.txt"));
+                File.Copy(Path.Combine(docs, "lighthouse-keeping.txt"), Path.Combine(docs, "zz-added.txt"));
+                await File.AppendAllTextAsync(Path.Combine(docs, "lighthouse-keeping.txt"), "\n\nA paragraph added while the embedder migration ran.\n");
+                var result = await source.IngestAsync(new DocPipeline.Ingestion.IngestOptions { Cleanup = DocPipeline.Ingestion.CleanupMode.Scoped }, docs);
+                Assert.Equal(0, result.Failed);
+            });
+
+            var status = await source.Get<IEmbedderMigration>().MigrateAsync(target, progress: null);
+
+            Assert.True(changed);
+            Assert.Equal(EmbedderMigrationState.Switched, status.State);
+            Assert.Null(await registry.GetAsync(removed));
+            Assert.NotNull(await registry.GetAsync(edited));
+        }
+
+        await using var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var report = await migrated.Get<IIndexMaintenance>().VerifyAsync();
+        Assert.True(report.IsConsistent, string.Join("; ", report.Indexes.Select(i => $"{i.Key}: {i.Value}")));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_CancelledAfterTheFirstBatch_ResumesFromItsCursor()
+    {
+        await using var source = await ConsistencyCorpus.IngestedAsync(_directory, o => o.Embedding.BatchSize = 4);
+        var migration = source.Get<IEmbedderMigration>();
+        using var cancel = new CancellationTokenSource();
+        var first = new CountingEmbeddingGenerator(TargetDimensions);
+        EmbedderMigrationStatus? seen = null;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => migration.MigrateAsync(first, new Reporter(s =>
+        {
+            seen ??= s;
+            cancel.Cancel();
+        }), cancel.Token));
+
+        var stopped = await migration.GetStatusAsync();
+        Assert.Equal(EmbedderMigrationState.Building, stopped.State);
+        Assert.Equal(seen!.ChunksDone, stopped.ChunksDone);
+        Assert.InRange(stopped.ChunksDone, 1, stopped.ChunksTotal - 1);
+        Assert.Equal(HashingEmbeddingGenerator.ModelId + ":" + HashingEmbeddingGenerator.DefaultDimensions, stopped.ServingEmbedder);
+
+        var second = new CountingEmbeddingGenerator(TargetDimensions);
+        var done = await migration.MigrateAsync(second, progress: null);
+
+        Assert.Equal(EmbedderMigrationState.Switched, done.State);
+        Assert.Equal(done.ChunksTotal, done.ChunksDone);
+        Assert.Equal(stopped.TargetGeneration, done.TargetGeneration);
+
+        // The resumed run embedded only what the first had not: the chunks before the cursor were not read again.
+        Assert.Equal(done.ChunksTotal - stopped.ChunksDone, second.Texts);
+    }
+
+    [Fact]
+    public async Task RollbackAndCleanup_AfterASwitch_OldAnswersBackThenOnlyOneGenerationLeft()
+    {
+        List<string> before;
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            before = await ConsistencyCorpus.SearchAllAsync(source.Pipeline);
+            await source.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null);
+        }
+
+        await using (var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions)))
+        {
+            Assert.NotEqual(before, await ConsistencyCorpus.SearchAllAsync(migrated.Pipeline));
+        }
+
+        // A process still configured with the old embedder searches the old generation, the switch notwithstanding.
+        await using (var old = new TestPipeline(_directory))
+        {
+            Assert.Equal(before, await ConsistencyCorpus.SearchAllAsync(old.Pipeline));
+            var rolledBack = await old.Get<IEmbedderMigration>().RollbackAsync(new CountingEmbeddingGenerator());
+            Assert.Equal(EmbedderMigrationState.RolledBack, rolledBack.State);
+            Assert.True(rolledBack.OtherGenerationKept);
+        }
+
+        await using var back = new TestPipeline(_directory);
+        Assert.Null(((IVectorIndexGenerations)back.Get<IVectorIndex>()).Generation);
+        Assert.Equal(before, await ConsistencyCorpus.SearchAllAsync(back.Pipeline));
+        Assert.True((await back.Get<IIndexMaintenance>().VerifyAsync()).IsConsistent);
+
+        var generationFolders = Directory.GetDirectories(_directory.File("data"), "vectors" + "*");
+        Assert.Equal(2, generationFolders.Length);
+        var cleaned = await back.Get<IEmbedderMigration>().CleanupAsync();
+
+        Assert.False(cleaned.OtherGenerationKept);
+        Assert.Equal([Path.Combine(_directory.File("data"), "vectors")], Directory.GetDirectories(_directory.File("data"), "vectors" + "*"));
+        Assert.Equal(before, await ConsistencyCorpus.SearchAllAsync(back.Pipeline));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => back.Get<IEmbedderMigration>().RollbackAsync(new CountingEmbeddingGenerator()));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_ToTheServingEmbedder_Refused()
+    {
+        await using var source = await ConsistencyCorpus.IngestedAsync(_directory);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => source.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(), progress: null));
+
+        Assert.Contains("already uses", error.Message, StringComparison.Ordinal);
+        Assert.Equal(EmbedderMigrationState.None, (await source.Get<IEmbedderMigration>().GetStatusAsync()).State);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.Yield();
+        _directory.Dispose();
+    }
+
+    private static async Task<int> VectorDimensionsAsync(TestPipeline pipeline)
+    {
+        var hits = await pipeline.Pipeline.SearchAsync("lighthouse", new SearchOptions { Mode = SearchMode.Vector, TopK = 1 });
+        Assert.NotEmpty(hits);
+        return await ((DocPipeline.Indexing.Vector.EmbeddedVectorIndex)pipeline.Get<IVectorIndex>()).GetDimensionsAsync(CancellationToken.None) ?? 0;
+    }
+
+    private sealed class Reporter(Action<EmbedderMigrationStatus> report) : IProgress<EmbedderMigrationStatus>
+    {
+        public void Report(EmbedderMigrationStatus value) => report(value);
+    }
+
+    /// <summary>Runs a hook before each call of the generator it wraps.</summary>
+    private sealed class HookedGenerator(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> inner, Func<Task> hook)
+        : Microsoft.Extensions.AI.DelegatingEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>(inner)
+    {
+        public override async Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(
+            IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await hook();
+            return await base.GenerateAsync(values, options, cancellationToken);
+        }
+    }
+}
