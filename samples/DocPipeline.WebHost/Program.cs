@@ -16,15 +16,7 @@ if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
     builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
 }
 
-var pipeline = builder.Services.AddDocPipeline().AddWorker();
-if (builder.Configuration["Embedder"] == "hash")
-{
-    pipeline.UseHashingEmbeddings();
-}
-else
-{
-    pipeline.UseMiniLmEmbeddings();
-}
+WebHostEmbedder.Use(builder.Services.AddDocPipeline().AddWorker(), builder.Configuration);
 
 builder.Services.AddHealthChecks().AddDocPipeline();
 builder.Services.AddWebHostDefaults();
@@ -33,6 +25,7 @@ builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<WebH
 builder.Services.AddSingleton<SourceRoots>();
 builder.Services.AddSingleton<BackupFolder>();
 builder.Services.AddSingleton<DashboardState>();
+builder.Services.AddSingleton<ReadSide>();
 builder.Services.AddWebHostSecurity();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();

@@ -40,8 +40,8 @@ internal static class ApiEndpoints
             store.SetPauseStateAsync(true, now ?? false, Operator, ct)).WithName("pause").WithSummary("Pause the queue for every process (docpipe jobs pause).");
         write.MapPost("/queue/resume", (IJobStore store, CancellationToken ct) =>
             store.SetPauseStateAsync(false, false, Operator, ct)).WithName("resume").WithSummary("Resume the queue (docpipe jobs resume).");
-        read.MapGet("/stats", (IIndexManager manager, CancellationToken ct) => manager.GetStatisticsAsync(ct)).WithName("stats").WithSummary("Counts and sizes (docpipe manage --stats).");
-        read.MapGet("/monitor", (IPipelineMonitor monitor, CancellationToken ct) => monitor.GetSnapshotAsync(ct)).WithName("monitor").WithSummary("Jobs, throughput, batches and workers (docpipe monitor).");
+        read.MapGet("/stats", (ReadSide reads, CancellationToken ct) => reads.Get<IIndexManager>().GetStatisticsAsync(ct)).WithName("stats").WithSummary("Counts and sizes (docpipe manage --stats).");
+        read.MapGet("/monitor", (ReadSide reads, CancellationToken ct) => reads.Get<IPipelineMonitor>().GetSnapshotAsync(ct)).WithName("monitor").WithSummary("Jobs, throughput, batches and workers (docpipe monitor).");
         read.MapGet("/consistency", (DashboardState state) => new { LastVerify = state.LastVerify }).WithName("last_verify").WithSummary("The last verify result of this server.");
         write.MapPost("/consistency/verify", VerifyAsync).WithName("verify").WithSummary("Compare each index with the registry (docpipe manage --verify-consistency).");
         write.MapPost("/consistency/repair", (bool? autoFix, IIndexMaintenance maintenance, CancellationToken ct) =>
@@ -80,7 +80,7 @@ internal static class ApiEndpoints
             ct);
     }
 
-    private static async Task<SearchView> SearchAsync(string? q, int? top, string? mode, IDocPipeline docs, CancellationToken ct)
+    private static async Task<SearchView> SearchAsync(string? q, int? top, string? mode, ReadSide reads, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(q))
         {
@@ -88,11 +88,11 @@ internal static class ApiEndpoints
         }
 
         var options = new SearchOptions { TopK = top ?? 10, Mode = WebWords.Parse<SearchMode>(mode, nameof(mode)) ?? SearchMode.Hybrid };
-        var hits = await docs.SearchAsync(q, options, ct);
+        var hits = await reads.Get<IDocPipeline>().SearchAsync(q, options, ct);
         return new SearchView([.. hits.Select(SearchHitView.From)]);
     }
 
-    private static async Task<DocumentListView> ListDocumentsAsync(string? filter, string? status, string? after, int? limit, IIndexManager manager, CancellationToken ct)
+    private static async Task<DocumentListView> ListDocumentsAsync(string? filter, string? status, string? after, int? limit, ReadSide reads, CancellationToken ct)
     {
         var options = new DocumentListOptions
         {
@@ -101,11 +101,11 @@ internal static class ApiEndpoints
             After = CheckText(after, nameof(after)),
             Limit = limit ?? 100,
         };
-        return DocumentListView.From(await manager.ListAsync(options, ct));
+        return DocumentListView.From(await reads.Get<IIndexManager>().ListAsync(options, ct));
     }
 
-    private static async Task<Results<Ok<DocumentDetailView>, ProblemHttpResult>> GetDocumentAsync(string id, IIndexManager manager, IDocumentRegistry registry, CancellationToken ct) =>
-        await DocumentDetailView.LoadAsync(manager, registry, id, ct) is { } detail ? TypedResults.Ok(detail) : NoDocument(id);
+    private static async Task<Results<Ok<DocumentDetailView>, ProblemHttpResult>> GetDocumentAsync(string id, ReadSide reads, CancellationToken ct) =>
+        await DocumentDetailView.LoadAsync(reads, id, ct) is { } detail ? TypedResults.Ok(detail) : NoDocument(id);
 
     private static async Task<Results<Ok<DocumentOperationView>, ProblemHttpResult>> RemoveDocumentAsync(string id, IIndexManager manager, CancellationToken ct) =>
         await manager.ExistsAsync(CheckText(id, nameof(id))!, ct)
@@ -147,9 +147,9 @@ internal static class ApiEndpoints
             : TypedResults.Problem($"Job {id} is {WebWords.Word(job.Status)}: only failed or cancelled jobs can be retried.", statusCode: StatusCodes.Status409Conflict);
     }
 
-    private static async Task<ConsistencyReport> VerifyAsync(bool? deep, IIndexMaintenance maintenance, DashboardState state, CancellationToken ct)
+    private static async Task<ConsistencyReport> VerifyAsync(bool? deep, ReadSide reads, DashboardState state, CancellationToken ct)
     {
-        var report = await maintenance.VerifyAsync(new VerifyOptions { Deep = deep ?? false }, ct);
+        var report = await reads.Get<IIndexMaintenance>().VerifyAsync(new VerifyOptions { Deep = deep ?? false }, ct);
         state.Verified(report);
         return report;
     }

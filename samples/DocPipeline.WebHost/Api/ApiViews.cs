@@ -40,14 +40,14 @@ internal sealed record DocumentDetailView(DocumentView Document, string? LastErr
     public const int MaxChunks = 500;
 
     /// <summary>Reads a document and its first <see cref="MaxChunks"/> chunks; <see langword="null"/> when there is no such document.</summary>
-    public static async Task<DocumentDetailView?> LoadAsync(IIndexManager manager, IDocumentRegistry registry, string id, CancellationToken cancellationToken)
+    public static async Task<DocumentDetailView?> LoadAsync(ReadSide reads, string id, CancellationToken cancellationToken)
     {
-        if (await manager.GetAsync(ApiEndpoints.CheckText(id, nameof(id))!, cancellationToken) is not { } document)
+        if (await reads.Get<IIndexManager>().GetAsync(ApiEndpoints.CheckText(id, nameof(id))!, cancellationToken) is not { } document)
         {
             return null;
         }
 
-        var chunks = await registry.GetChunksAsync(document.Id, document.Version, afterChunkId: null, MaxChunks, cancellationToken);
+        var chunks = await reads.Get<IDocumentRegistry>().GetChunksAsync(document.Id, document.Version, afterChunkId: null, MaxChunks, cancellationToken);
         return new DocumentDetailView(DocumentView.From(document), document.LastError, [.. chunks.Select(ChunkView.From)]);
     }
 }

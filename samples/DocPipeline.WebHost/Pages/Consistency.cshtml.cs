@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace DocPipeline.WebHost.Pages;
 
 /// <summary>The last verify result; verify, repair and back up.</summary>
-public sealed class ConsistencyModel(IIndexMaintenance maintenance, BackupFolder backups) : DashboardPage
+public sealed class ConsistencyModel(IIndexMaintenance maintenance, ReadSide reads, BackupFolder backups) : DashboardPage
 {
     internal DashboardState State => HttpContext.RequestServices.GetRequiredService<DashboardState>();
 
@@ -19,7 +19,7 @@ public sealed class ConsistencyModel(IIndexMaintenance maintenance, BackupFolder
     /// <summary>Compares each index with the registry.</summary>
     public Task<IActionResult> OnPostVerifyAsync() => WriteAsync(async () =>
     {
-        var report = await maintenance.VerifyAsync(new VerifyOptions(), HttpContext.RequestAborted);
+        var report = await reads.Get<IIndexMaintenance>().VerifyAsync(new VerifyOptions(), HttpContext.RequestAborted);
         State.Verified(report);
         return report.IsConsistent ? "Verified: the indexes match the registry." : "Verified: the indexes differ from the registry; see below.";
     });

@@ -1,19 +1,18 @@
 using DocPipeline.Management;
-using DocPipeline.Registry;
 using DocPipeline.WebHost.Api;
 using Microsoft.AspNetCore.Mvc;
 
 namespace DocPipeline.WebHost.Pages;
 
 /// <summary>One document with its chunks; remove it.</summary>
-public sealed class DocumentModel(IIndexManager manager, IDocumentRegistry registry) : DashboardPage
+public sealed class DocumentModel(IIndexManager manager, ReadSide reads) : DashboardPage
 {
     internal DocumentDetailView? Detail { get; private set; }
 
     /// <summary>Reads the document, or answers 404.</summary>
     public async Task<IActionResult> OnGetAsync(string? id, CancellationToken cancellationToken)
     {
-        Detail = string.IsNullOrEmpty(id) ? null : await DocumentDetailView.LoadAsync(manager, registry, id, cancellationToken);
+        Detail = string.IsNullOrEmpty(id) ? null : await DocumentDetailView.LoadAsync(reads, id, cancellationToken);
         return Detail is null ? NotFound() : Page();
     }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace DocPipeline.WebHost.Pages;
 
 /// <summary>The documents, filtered by source and paged.</summary>
-public sealed class DocumentsModel(IIndexManager manager) : DashboardPage
+public sealed class DocumentsModel(ReadSide reads) : DashboardPage
 {
     /// <summary>How many documents a page shows.</summary>
     public const int PageSize = 50;
@@ -23,7 +23,7 @@ public sealed class DocumentsModel(IIndexManager manager) : DashboardPage
 
     /// <summary>Lists one page.</summary>
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        List = DocumentListView.From(await manager.ListAsync(
+        List = DocumentListView.From(await reads.Get<IIndexManager>().ListAsync(
             new DocumentListOptions
             {
                 Filter = string.IsNullOrWhiteSpace(Filter) ? null : ApiEndpoints.CheckText(Filter, "filter"),

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace DocPipeline.WebHost.Pages;
 
 /// <summary>The overview: jobs by state, throughput, running batches, and ingest.</summary>
-public sealed class IndexModel(IPipelineMonitor monitor, IOptions<WebHostOptions> options) : DashboardPage
+public sealed class IndexModel(ReadSide reads, IOptions<WebHostOptions> options) : DashboardPage
 {
     /// <summary>Gets the monitor's snapshot.</summary>
     public MonitorSnapshot Snapshot { get; private set; } = new();
@@ -19,7 +19,7 @@ public sealed class IndexModel(IPipelineMonitor monitor, IOptions<WebHostOptions
     internal DashboardState State => HttpContext.RequestServices.GetRequiredService<DashboardState>();
 
     /// <summary>Reads the snapshot.</summary>
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Snapshot = await monitor.GetSnapshotAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Snapshot = await reads.Get<IPipelineMonitor>().GetSnapshotAsync(cancellationToken);
 
     /// <summary>Starts an ingest of the given sources in the background.</summary>
     public Task<IActionResult> OnPostIngestAsync(string? sources, string? mode) => WriteAsync(() =>

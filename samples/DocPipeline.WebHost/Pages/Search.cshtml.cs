@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace DocPipeline.WebHost.Pages;
 
 /// <summary>Search, hybrid, vector or keyword; hits with source, page and the query's words marked.</summary>
-public sealed class SearchModel(IDocPipeline pipeline) : DashboardPage
+public sealed class SearchModel(ReadSide reads) : DashboardPage
 {
     /// <summary>Gets the query.</summary>
     [BindProperty(SupportsGet = true)]
@@ -31,7 +31,7 @@ public sealed class SearchModel(IDocPipeline pipeline) : DashboardPage
         try
         {
             var options = new SearchOptions { TopK = 10, Mode = WebWords.Parse<SearchMode>(Mode, "mode") ?? SearchMode.Hybrid };
-            Hits = [.. (await pipeline.SearchAsync(ApiEndpoints.CheckText(Q, "q")!, options, cancellationToken)).Select(SearchHitView.From)];
+            Hits = [.. (await reads.Get<IDocPipeline>().SearchAsync(ApiEndpoints.CheckText(Q, "q")!, options, cancellationToken)).Select(SearchHitView.From)];
         }
         catch (ArgumentException ex)
         {
