@@ -2,13 +2,15 @@ using System.ClientModel;
 using DocPipeline;
 using DocPipeline.Search;
 using Microsoft.Extensions.AI;
+using DocPipeline.WebHost.Api;
+using DocPipeline.WebHost.Security;
 using OpenAI;
 
 /// <summary>
-/// <c>POST /ask</c>: answers a question from the indexed documents with a chat model, citing its sources. Mapped only
-/// when a chat model is there: an <see cref="IChatClient"/> registered by the host, or the configuration keys
+/// <c>POST /api/ask</c>: answers a question from the indexed documents with a chat model, citing its sources. Mapped
+/// only when a chat model is there: an <see cref="IChatClient"/> registered by the host, or the configuration keys
 /// <c>Ask:Model</c> (and <c>Ask:Endpoint</c>, <c>Ask:ApiKey</c>) of any OpenAI-compatible service; otherwise
-/// <c>/ask</c> answers 404.
+/// <c>/api/ask</c> answers 404. Each question spends calls to the model, so it needs the same key or session as a change.
 /// </summary>
 internal static class AskEndpoints
 {
@@ -18,7 +20,7 @@ internal static class AskEndpoints
         "Answer the question from the numbered passages below only. Cite each passage you use as [n]. " +
         "If the passages do not hold the answer, say that the documents do not say.";
 
-    /// <summary>Maps <c>POST /ask</c> when a chat model is registered or configured.</summary>
+    /// <summary>Maps <c>POST /api/ask</c> when a chat model is registered or configured.</summary>
     /// <param name="app">The web application.</param>
     /// <returns>The <paramref name="app"/> so that additional calls can be chained.</returns>
     public static WebApplication MapAskEndpoint(this WebApplication app)
@@ -29,11 +31,11 @@ internal static class AskEndpoints
             return app;
         }
 
-        app.MapPost("/ask", async (AskRequest request, IDocPipeline docs, CancellationToken ct) =>
+        app.MapPost("/api/ask", async (AskRequest request, IDocPipeline docs, CancellationToken ct) =>
         {
-            if (string.IsNullOrWhiteSpace(request.Question))
+            if (string.IsNullOrWhiteSpace(ApiEndpoints.CheckText(request.Question, "question")))
             {
-                throw new ArgumentException("question must not be empty.", nameof(request));
+                throw new ArgumentException("question must not be empty.", "question");
             }
 
             var hits = await docs.SearchAsync(request.Question, new SearchOptions { TopK = Passages }, ct);
@@ -43,7 +45,8 @@ internal static class AskEndpoints
                 [new ChatMessage(ChatRole.System, $"{Instructions}\n\n{passages}"), new ChatMessage(ChatRole.User, request.Question)],
                 cancellationToken: ct);
             return new AskResponse(response.Text, [.. hits.Select(hit => new AskSource(hit.DocumentId, hit.Source, hit.Page, hit.Text, hit.Score))]);
-        });
+        }).RequireAuthorization(WebHostSecurity.WritePolicy).WithName("ask").WithTags("write")
+            .WithSummary("Answer a question from the documents with the configured chat model, citing the passages as [n].");
         return app;
     }
 

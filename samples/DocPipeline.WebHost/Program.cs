@@ -1,27 +1,48 @@
 using DocPipeline;
-using DocPipeline.Ingestion;
-using DocPipeline.Management;
-using DocPipeline.Search;
+using DocPipeline.WebHost;
+using DocPipeline.WebHost.Api;
+using DocPipeline.WebHost.Security;
 
-// A web host over DocPipeline: ingest and search over HTTP, jobs processed in the background by the hosted worker,
-// health at /health. Options come from the "DocPipeline" section of appsettings.json or the environment
-// (DocPipeline__DataDirectory=...).
+// A web host over DocPipeline: a dashboard (Razor Pages) and a JSON API under /api, jobs processed in the background
+// by the hosted worker, health at /health, the API described at /openapi/v1.json. Options come from the "DocPipeline"
+// and "WebHost" sections of appsettings.json or the environment (DocPipeline__DataDirectory=..., WebHost__ApiKey=...).
+// Safe by default: loopback only, changes need the API key (header or signed-in session), ingest only under
+// WebHost:AllowedSourceRoots.
 var builder = WebApplication.CreateBuilder(args);
-var pipeline = builder.Services.AddDocPipeline().AddWorker();
-if (builder.Configuration["Embedder"] == "hash")
+
+// Against DNS rebinding: unless configured, only requests for the loopback names are served (Host: evil.example.com gets 400).
+if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
 {
-    pipeline.UseHashingEmbeddings();
+    builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
 }
-else
-{
-    pipeline.UseMiniLmEmbeddings();
-}
+
+WebHostEmbedder.Use(builder.Services.AddDocPipeline().AddWorker(), builder.Configuration);
 
 builder.Services.AddHealthChecks().AddDocPipeline();
+builder.Services.AddWebHostDefaults();
+builder.Services.AddOptions<WebHostOptions>().BindConfiguration(WebHostOptions.SectionName).ValidateOnStart();
+builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<WebHostOptions>, WebHostOptionsValidator>();
+builder.Services.AddSingleton<SourceRoots>();
+builder.Services.AddSingleton<BackupFolder>();
+builder.Services.AddSingleton<DashboardState>();
+builder.Services.AddSingleton<ReadSide>();
+builder.Services.AddWebHostSecurity();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o => WebWords.Configure(o.SerializerOptions));
+builder.Services.AddRazorPages(o =>
+{
+    o.Conventions.AuthorizeFolder("/", WebHostSecurity.ReadPolicy);
+    o.Conventions.AllowAnonymousToPage("/Login");
+});
 
 // A malformed number or enum in a query or body throws (instead of an empty 400) so the handler below can say what was wrong.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLimits();
 
 // Bad input answers 400 with a message: a value that cannot be read, or an option DocPipeline refuses (for example
 // SearchOptions.TopK outside 1-1000), checked before any work or allocation.
@@ -31,34 +52,26 @@ app.Use(async (context, next) =>
     {
         await next(context);
     }
-    catch (Exception ex) when (ex is BadHttpRequestException or ArgumentException && !context.Response.HasStarted)
+    catch (Exception ex) when (ex is BadHttpRequestException or ArgumentException or DocPipeline.Consistency.InvalidBackupException && !context.Response.HasStarted)
     {
         var status = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
-        await Results.Problem(detail: ex.Message, statusCode: status).ExecuteAsync(context);
+
+        // A body that is not the expected JSON: say where (for example "could not be converted to UpdateMode. Path: $.mode").
+        var detail = ex.InnerException is System.Text.Json.JsonException json ? $"{ex.Message} {json.Message}" : ex.Message;
+        await Results.Problem(detail: detail, statusCode: status).ExecuteAsync(context);
     }
 });
 
-app.MapPost("/ingest", (IngestRequest request, IDocPipeline docs, CancellationToken ct) =>
-    docs.IngestAsync(request.Sources, new IngestOptions { UpdateMode = request.Mode ?? UpdateMode.Auto, Cleanup = request.Cleanup ?? CleanupMode.None }, ct));
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
 
-app.MapGet("/search", (string q, int? top, SearchMode? mode, IDocPipeline docs, CancellationToken ct) =>
-    docs.SearchAsync(q, new SearchOptions { TopK = top ?? 10, Mode = mode ?? SearchMode.Hybrid }, ct));
-
-app.MapGet("/documents", (string? filter, string? after, int? limit, IIndexManager manager, CancellationToken ct) =>
-    manager.ListAsync(new DocumentListOptions { Filter = filter, After = after, Limit = limit ?? 100 }, ct));
-
-app.MapDelete("/documents/{id}", async (string id, IIndexManager manager, CancellationToken ct) =>
-    await manager.ExistsAsync(id, ct) ? Results.Ok(await manager.RemoveAsync(id, ct)) : Results.NotFound());
-
-app.MapGet("/stats", (IIndexManager manager, CancellationToken ct) => manager.GetStatisticsAsync(ct));
-
+app.MapDocPipelineApi();
+app.MapOpenApi();
 app.MapHealthChecks("/health");
-app.MapAskEndpoint(); // POST /ask, only when a chat model is configured (AskEndpoints.cs)
+app.MapAskEndpoint(); // POST /api/ask, only when a chat model is configured (AskEndpoints.cs)
+app.MapRazorPages();
 
 app.Run();
-
-/// <summary>The body of <c>POST /ingest</c>.</summary>
-/// <param name="Sources">Files, folders or globs on the server's file system.</param>
-/// <param name="Mode">The update mode (default auto).</param>
-/// <param name="Cleanup">What to do with documents whose source is gone (default none).</param>
-internal sealed record IngestRequest(string[] Sources, UpdateMode? Mode, CleanupMode? Cleanup);

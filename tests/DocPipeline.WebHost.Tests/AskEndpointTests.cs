@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DocPipeline.Specification.Tests;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,22 +8,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DocPipeline.WebHost.Tests;
 
 /// <summary><c>POST /ask</c> answers from the indexed documents with the configured chat model, and is absent without one.</summary>
-public sealed class AskEndpointTests : IDisposable
+public sealed class AskEndpointTests
 {
-    private readonly TestDirectory _directory = new();
-
     [Fact]
     public async Task PostAsk_ChatModelRegistered_AnswersWithThePassagesItWasGivenAsSources()
     {
         var model = new RecordingChatClient();
-        using var factory = Factory(services => services.AddSingleton<IChatClient>(model));
+        using var host = new WebHostFactory();
+        using var factory = host.WithWebHostBuilder(builder => builder.ConfigureServices(services => services.AddSingleton<IChatClient>(model)));
         using var client = factory.CreateClient();
-        var docs = _directory.File("docs");
-        Directory.CreateDirectory(docs);
-        File.WriteAllText(Path.Combine(docs, "tides.txt"), "Tides rise and fall twice a day because the moon's gravity pulls the oceans.");
-        (await client.PostAsJsonAsync("/ingest", new { sources = new[] { docs } })).EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Add("X-Api-Key", WebHostFactory.Key);
+        File.WriteAllText(Path.Combine(host.Root, "tides.txt"), "Tides rise and fall twice a day because the moon's gravity pulls the oceans.");
+        (await client.PostAsJsonAsync("/api/ingest", new { sources = new[] { host.Root } })).EnsureSuccessStatusCode();
 
-        using var response = await client.PostAsJsonAsync("/ask", new { question = "Why are there tides?" });
+        using var response = await client.PostAsJsonAsync("/api/ask", new { question = "Why are there tides?" });
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
@@ -42,21 +39,27 @@ public sealed class AskEndpointTests : IDisposable
     [Fact]
     public async Task PostAsk_NoChatModel_Answers404()
     {
-        using var factory = Factory(_ => { });
-        using var client = factory.CreateClient();
+        using var host = new WebHostFactory();
+        using var client = host.CreateKeyClient();
 
-        using var response = await client.PostAsJsonAsync("/ask", new { question = "Why are there tides?" });
+        using var response = await client.PostAsJsonAsync("/api/ask", new { question = "Why are there tides?" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    public void Dispose() => _directory.Dispose();
+    [Fact]
+    public async Task PostAsk_WithoutKey_Answers401AndNeverCallsTheModel()
+    {
+        var model = new RecordingChatClient();
+        using var host = new WebHostFactory();
+        using var factory = host.WithWebHostBuilder(builder => builder.ConfigureServices(services => services.AddSingleton<IChatClient>(model)));
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-    private WebApplicationFactory<Program> Factory(Action<IServiceCollection> services) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            .UseSetting("Embedder", "hash")
-            .UseSetting("DocPipeline:DataDirectory", _directory.File("data"))
-            .ConfigureServices(services));
+        using var response = await client.PostAsJsonAsync("/api/ask", new { question = "Why are there tides?" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(model.Question);
+    }
 
     /// <summary>A chat model that keeps what it was asked and answers with a fixed citation.</summary>
     private sealed class RecordingChatClient : IChatClient
