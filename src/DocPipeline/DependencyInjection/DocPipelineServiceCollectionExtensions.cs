@@ -97,7 +97,7 @@ public static class DocPipelineServiceCollectionExtensions
         services.TryAddSingleton<IngestionRunRegistry>();
         services.TryAddSingleton<IngestionJobHandler>();
         services.TryAddSingleton<IJobHandler>(static sp => sp.GetRequiredService<IngestionJobHandler>());
-        services.TryAddSingleton<JobBatchProcessor>();
+        services.TryAddSingleton(JobBatchProcessor.Create);
         services.TryAddSingleton<IngestionEngine>();
         services.TryAddSingleton<RunHousekeeping>();
         services.TryAddSingleton<DocPipeline.IDocPipeline>(static sp => sp.GetRequiredService<IngestionEngine>());

@@ -37,10 +37,39 @@ internal static class DocumentIds
     }
 
     /// <summary>The id of the <paramref name="occurrence"/>-th chunk (0-based) with this text in the document.</summary>
-    public static string ChunkId(string documentId, string textHash, int occurrence) =>
-        $"{documentId}#{Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"{textHash}/{occurrence}")), 16)}";
+    public static string ChunkId(string documentId, string textHash, int occurrence)
+    {
+        // Hashes "{textHash}/{occurrence}" as UTF-8 without building that string (the ids of every chunk go through here).
+        Span<char> key = stackalloc char[textHash.Length + 12];
+        textHash.AsSpan().CopyTo(key);
+        key[textHash.Length] = '/';
+        occurrence.TryFormat(key[(textHash.Length + 1)..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        HashUtf8(key[..(textHash.Length + 1 + digits)], hash);
+        return $"{documentId}#{Convert.ToHexStringLower(hash[..8])}";
+    }
 
-    public static string TextHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    public static string TextHash(string text)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        HashUtf8(text, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>The SHA-256 of <paramref name="text"/> in UTF-8, encoded into a pooled buffer instead of a new array per call.</summary>
+    private static void HashUtf8(ReadOnlySpan<char> text, Span<byte> hash)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            SHA256.HashData(buffer.AsSpan(0, length), hash);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private static string Hex(byte[] hash, int length) => Convert.ToHexStringLower(hash)[..length];
 }

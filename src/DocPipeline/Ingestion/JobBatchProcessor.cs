@@ -1,6 +1,7 @@
 using DocPipeline.Configuration;
 using DocPipeline.Jobs;
 using DocPipeline.Queue;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,19 @@ internal sealed class JobBatchProcessor(
     Monitoring.WorkerHeartbeatWriter? heartbeats = null)
 {
     private static readonly TimeSpan CompletionPollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// The processor of the container <paramref name="services"/>, with its <see cref="IJobHandler"/> resolved only when
+    /// the first job runs (see <see cref="DeferredJobHandler"/>): a batch with nothing to do never builds it.
+    /// </summary>
+    public static JobBatchProcessor Create(IServiceProvider services) => new(
+        services.GetRequiredService<IJobStore>(),
+        new DeferredJobHandler(services.GetRequiredService<IJobHandler>),
+        services.GetRequiredService<IOptions<DocPipelineOptions>>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetService<ILoggerFactory>(),
+        services.GetService<Storage.DataFolderWriter>(),
+        services.GetService<Monitoring.WorkerHeartbeatWriter>());
 
     /// <summary>
     /// Processes the batch <paramref name="batchId"/>: lets <paramref name="enqueue"/> add the batch's jobs through a

@@ -96,9 +96,10 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
             writer =>
             {
                 var metadataJson = new SameInstanceMemo<IReadOnlyDictionary<string, string>, string?>(KeywordFields.MetadataJson);
+                var documents = new KeywordDocumentBuilder();
                 foreach (var record in records)
                 {
-                    writer.UpdateDocument(KeywordFields.ChunkTerm(record.ChunkId), KeywordFields.CreateDocument(record, metadataJson.Get(record.Metadata)));
+                    writer.UpdateDocument(KeywordFields.ChunkTerm(record.ChunkId), documents.Build(record, metadataJson.Get(record.Metadata)));
                 }
             },
             cancellationToken).ConfigureAwait(false);

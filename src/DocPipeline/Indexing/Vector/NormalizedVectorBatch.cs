@@ -2,17 +2,26 @@ namespace DocPipeline.Indexing.Vector;
 
 /// <summary>
 /// An upsert batch after validation: the last record of each chunk id (earlier ones in the same batch are
-/// superseded), with its vector scaled to unit length, all vectors in one contiguous array.
+/// superseded), with its vector scaled to unit length. <see cref="Create"/> puts a batch's vectors in one contiguous
+/// array; <see cref="Combine"/> refers to the vectors of the batches it joins instead of copying them.
 /// </summary>
 internal sealed class NormalizedVectorBatch
 {
-    private readonly float[] _values;
+    private readonly float[]? _values;
+    private readonly ReadOnlyMemory<float>[]? _vectors;
 
     private NormalizedVectorBatch(int dimensions, VectorRecord[] records, float[] values)
     {
         Dimensions = dimensions;
         Records = records;
         _values = values;
+    }
+
+    private NormalizedVectorBatch(int dimensions, VectorRecord[] records, ReadOnlyMemory<float>[] vectors)
+    {
+        Dimensions = dimensions;
+        Records = records;
+        _vectors = vectors;
     }
 
     /// <summary>Gets the length of every vector in the batch.</summary>
@@ -25,7 +34,10 @@ internal sealed class NormalizedVectorBatch
     public int Count => Records.Count;
 
     /// <summary>Gets the unit-length vector of record <paramref name="index"/>.</summary>
-    public ReadOnlySpan<float> Vector(int index) => _values.AsSpan(index * Dimensions, Dimensions);
+    public ReadOnlySpan<float> Vector(int index) => _values is { } values ? values.AsSpan(index * Dimensions, Dimensions) : _vectors![index].Span;
+
+    /// <summary>Gets the unit-length vector of record <paramref name="index"/> as memory that outlives the call.</summary>
+    private ReadOnlyMemory<float> VectorMemory(int index) => _values is { } values ? values.AsMemory(index * Dimensions, Dimensions) : _vectors![index];
 
     /// <summary>
     /// Validates every record before anything is written, so a bad record fails the whole batch and changes nothing.
@@ -77,13 +89,12 @@ internal sealed class NormalizedVectorBatch
         for (var i = 0; i < kept.Length; i++)
         {
             var record = kept[i];
-            var what = $"the vector of chunk '{record.ChunkId}'";
             if (record.Vector.Length != width)
             {
-                throw VectorNormalization.DimensionMismatch(what, record.Vector.Length, width, origin, nameof(records));
+                throw VectorNormalization.DimensionMismatch(Describe(record), record.Vector.Length, width, origin, nameof(records));
             }
 
-            VectorNormalization.Normalize(record.Vector.Span, values.AsSpan(i * width, width), what, nameof(records));
+            VectorNormalization.Normalize(record.Vector.Span, values.AsSpan(i * width, width), record, Describe, nameof(records));
         }
 
         return new NormalizedVectorBatch(width, kept, values);
@@ -119,8 +130,10 @@ internal sealed class NormalizedVectorBatch
             }
         }
 
+        // The joined batch refers to the vectors of its parts: copying them again into one array cost a large-object
+        // allocation (and its share of gen2 collections) per commit of the vector index.
         var records = new VectorRecord[last.Count];
-        var values = new float[last.Count * width];
+        var vectors = new ReadOnlyMemory<float>[last.Count];
         var count = 0;
         for (var b = 0; b < batches.Count; b++)
         {
@@ -129,12 +142,15 @@ internal sealed class NormalizedVectorBatch
             {
                 if (last[batch.Records[i].ChunkId] == (b, i))
                 {
-                    batch.Vector(i).CopyTo(values.AsSpan(count * width, width));
+                    vectors[count] = batch.VectorMemory(i);
                     records[count++] = batch.Records[i];
                 }
             }
         }
 
-        return new NormalizedVectorBatch(width, records, values);
+        return new NormalizedVectorBatch(width, records, vectors);
     }
+
+    /// <summary>How errors name the vector of <paramref name="record"/>; built only for an error.</summary>
+    private static string Describe(VectorRecord record) => $"the vector of chunk '{record.ChunkId}'";
 }

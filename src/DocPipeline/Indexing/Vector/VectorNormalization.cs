@@ -47,6 +47,23 @@ internal static class VectorNormalization
         TensorPrimitives.Divide(source, norm, destination);
     }
 
+    /// <summary>
+    /// Writes <paramref name="source"/> scaled to unit length into <paramref name="destination"/>, naming the vector
+    /// with <paramref name="what"/> only when it is rejected: no message is built for the vectors that pass.
+    /// </summary>
+    /// <exception cref="ArgumentException">The vector is empty, holds NaN or infinity, or is all zeros.</exception>
+    public static void Normalize<TState>(ReadOnlySpan<float> source, Span<float> destination, TState state, Func<TState, string> what, string parameterName)
+    {
+        var norm = source.IsEmpty ? 0f : TensorPrimitives.Norm(source);
+        if (!float.IsFinite(norm) || norm == 0f)
+        {
+            // Rejected: the overload that takes the name throws the error that says why.
+            Normalize(source, destination, what(state), parameterName);
+        }
+
+        TensorPrimitives.Divide(source, norm, destination);
+    }
+
     /// <summary>Returns the error for a vector whose length differs from the index's dimensions.</summary>
     /// <param name="what">Names the vector, for example <c>the vector of chunk 'a'</c>.</param>
     /// <param name="length">The vector's length.</param>
