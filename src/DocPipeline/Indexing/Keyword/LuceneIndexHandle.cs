@@ -91,12 +91,6 @@ internal sealed partial class LuceneIndexHandle : IDisposable
 
                 // Fail at once when another writer holds the folder: never wait, never hang.
                 WriteLockTimeout = 0,
-
-                // Each group commit flushes its own small segments (about 0.25 MB each on a bulk first ingest). Under
-                // Lucene's 2 MB floor an index this small is allowed only (size / 2 MB) segments, so the run merged
-                // again what it had just flushed. A floor near a flushed segment's size and a wider tier merge them
-                // rarely; searches open more segments, and the tiers still bound them.
-                MergePolicy = new TieredMergePolicy { SegmentsPerTier = 50, FloorSegmentMB = 0.25 },
             };
             writer = new IndexWriter(directory, config);
 
