@@ -34,6 +34,24 @@ public sealed class SourceRootTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_FolderUnderTheRootHoldingLinksThatLeadOut_ReadsNothingOutside()
+    {
+        File.CreateSymbolicLink(Path.Combine(_factory.Root, "secret.txt"), Path.Combine(_factory.Outside, "secret.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(_factory.Root, "escape"), _factory.Outside);
+        using var client = _factory.CreateKeyClient();
+        using var content = WebHostFactory.Json(JsonSerializer.Serialize(new { sources = new[] { _factory.Root } }));
+
+        using var response = await client.PostAsync(new Uri("/api/ingest", UriKind.Relative), content);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        Assert.Equal(2, JsonDocument.Parse(body).RootElement.GetProperty("added").GetInt32());
+        var documents = await client.GetStringAsync(new Uri("/api/documents", UriKind.Relative));
+        Assert.DoesNotContain("secret", documents, StringComparison.Ordinal);
+        Assert.DoesNotContain("outside", documents, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_DotDotAfterALink_IsResolvedFromTheLinksTarget()
     {
         // root/up -> outside/deep: "root/up/../secret.txt" reads as "root/secret.txt" but opens "outside/secret.txt".

@@ -76,7 +76,7 @@ internal static class ApiEndpoints
         roots.ThrowIfNotAllowed(sources);
         return await docs.IngestAsync(
             sources,
-            new IngestOptions { UpdateMode = request.Mode ?? UpdateMode.Auto, Cleanup = request.Cleanup ?? CleanupMode.None, ForceReprocess = request.Force ?? false },
+            new IngestOptions { UpdateMode = request.Mode ?? UpdateMode.Auto, Cleanup = request.Cleanup ?? CleanupMode.None, ForceReprocess = request.Force ?? false, LinkRoots = roots.Folders },
             ct);
     }
 

@@ -31,7 +31,7 @@ public sealed class IndexModel(ReadSide reads, IOptions<WebHostOptions> options)
         }
 
         HttpContext.RequestServices.GetRequiredService<SourceRoots>().ThrowIfNotAllowed(list);
-        var options = new IngestOptions { UpdateMode = WebWords.Parse<UpdateMode>(mode, nameof(mode)) ?? UpdateMode.Auto };
+        var options = new IngestOptions { UpdateMode = WebWords.Parse<UpdateMode>(mode, nameof(mode)) ?? UpdateMode.Auto, LinkRoots = HttpContext.RequestServices.GetRequiredService<SourceRoots>().Folders };
         return Task.FromResult(State.TryStartIngest(list, options)
             ? $"Ingest of {list.Length} source(s) started."
             : "An ingest is already running; wait for it to finish.");

@@ -11,6 +11,9 @@ internal sealed class SourceRoots(IOptions<WebHostOptions> options)
 {
     private static readonly char[] Wildcards = ['*', '?', '['];
 
+    /// <summary>Gets the allowed roots: symbolic links inside an ingested folder may lead only into these.</summary>
+    public IReadOnlyList<string> Folders => [.. options.Value.AllowedSourceRoots];
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the source when it is not under an allowed root.</summary>
     public void ThrowIfNotAllowed(IReadOnlyList<string> sources)
     {

@@ -36,4 +36,13 @@ public sealed class IngestOptions
 
     /// <summary>Gets or sets a receiver of progress reports while the run goes on.</summary>
     public IProgress<IngestProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Gets or sets the folders that symbolic links met while expanding folders and globs may lead into. A link whose
+    /// real path (every link resolved) is outside all of them is not followed: it is reported as skipped with that
+    /// reason. For hosts that ingest on behalf of others (the web host's <c>AllowedSourceRoots</c>); the sources given
+    /// to the call are the host's to check.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: links are followed wherever they lead.</value>
+    public IReadOnlyList<string>? LinkRoots { get; set; }
 }

@@ -46,7 +46,7 @@ internal sealed class IngestionEngine(
         runs.Add(run);
         try
         {
-            var discovery = new SourceDiscovery([DataDirectory]);
+            var discovery = new SourceDiscovery([DataDirectory], options.LinkRoots);
             await batches.ProcessAsync(run.BatchId, options.MaxConcurrent, async queue =>
             {
                 var batch = new List<string>(DiscoveryBatchSize);

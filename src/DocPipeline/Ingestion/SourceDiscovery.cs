@@ -14,7 +14,7 @@ namespace DocPipeline.Ingestion;
 /// once, and a link that leads nowhere, back to a folder already walked, or to a FIFO, socket or device is reported as
 /// skipped with its reason, never dropped silently.
 /// </summary>
-internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolders)
+internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolders, IReadOnlyCollection<string>? linkRoots = null)
 {
     /// <summary>Gets the folders and globs expanded so far, for scoped cleanup.</summary>
     public CleanupScope Scope { get; } = new();
@@ -38,6 +38,14 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
     private readonly string[] _excluded = excludedFolders
         .Select(Path.GetFullPath)
         .SelectMany(f => new[] { f, SourceFile.GetRealPath(f, out _) ?? f })
+        .Select(f => Path.TrimEndingDirectorySeparator(f) + Path.DirectorySeparatorChar)
+        .Distinct(StringComparer.Ordinal)
+        .ToArray();
+
+    // Null: links may lead anywhere. Each root by its real path, so that a root that is itself a link compares alike.
+    private readonly string[]? _linkRoots = linkRoots?
+        .Select(Path.GetFullPath)
+        .Select(f => SourceFile.GetRealPath(f, out _) ?? f)
         .Select(f => Path.TrimEndingDirectorySeparator(f) + Path.DirectorySeparatorChar)
         .Distinct(StringComparer.Ordinal)
         .ToArray();
@@ -200,6 +208,13 @@ internal sealed class SourceDiscovery(IReadOnlyCollection<string> excludedFolder
         if (real is null)
         {
             return Matches(root, link, matcher) ? Skip(link, $"The symbolic link '{link}' is not followed: {error}.") : null;
+        }
+
+        if (_linkRoots is not null && !_linkRoots.Any(r => (real + Path.DirectorySeparatorChar).StartsWith(r, StringComparison.Ordinal)))
+        {
+            return Matches(root, link, matcher) || Directory.Exists(real)
+                ? Skip(link, $"The symbolic link '{link}' leads to '{real}', outside the folders links may lead into ({string.Join(", ", _linkRoots)}); it is not followed.")
+                : null;
         }
 
         var kind = SourceFile.GetKind(real);

@@ -1,3 +1,4 @@
+using DocPipeline.Ingestion;
 using DocPipeline.Search;
 using DocPipeline.Specification.Tests;
 
@@ -43,6 +44,28 @@ public sealed class SymbolicLinkTests : IDisposable
 
         Assert.Equal(2, result.Added);
         Assert.Equal(0, result.Failed);
+    }
+
+    [Fact]
+    public async Task IngestAsync_LinkRootsSet_FollowsLinksOnlyIntoThemAndReportsTheOthers()
+    {
+        _directory.Write("root/docs/lighthouse.txt", "The lighthouse keeper climbed the stairs at dusk.");
+        var inside = _directory.Write("root/shared/tides.txt", "Spring tides follow the new and the full moon.");
+        var secret = _directory.Write("outside/secret.txt", "A file no link may lead to.");
+        _directory.Write("outside/folder/more.txt", "More text outside the roots.");
+        File.CreateSymbolicLink(_directory.File("root/docs/tides.txt"), inside);
+        File.CreateSymbolicLink(_directory.File("root/docs/secret.txt"), secret);
+        Directory.CreateSymbolicLink(_directory.File("root/docs/folder"), _directory.File("outside/folder"));
+        await using var pipeline = new TestPipeline(_directory);
+
+        var result = await pipeline.IngestAsync(new IngestOptions { LinkRoots = [_directory.File("root")] }, _directory.File("root/docs"));
+
+        Assert.Equal(2, result.Added);
+        Assert.Equal(0, result.Failed);
+        Assert.Equal([_directory.File("root/docs/folder"), _directory.File("root/docs/secret.txt")], result.SkipReasons.Select(s => s.Source).Order(StringComparer.Ordinal));
+        Assert.All(result.SkipReasons, s => Assert.Contains("outside the folders links may lead into", s.Reason, StringComparison.Ordinal));
+        var hits = await pipeline.Pipeline.SearchAsync("secret outside roots", new SearchOptions { Mode = SearchMode.Keyword, TopK = 3 });
+        Assert.Empty(hits);
     }
 
     public void Dispose() => _directory.Dispose();
