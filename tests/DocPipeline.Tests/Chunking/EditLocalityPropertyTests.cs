@@ -42,6 +42,16 @@ public sealed class EditLocalityPropertyTests
     public void Docx_LocalEdit_ReEmbedsAtMostThreeChunks() =>
         Check(new DocxExtractor(), KnownMediaTypes.Docx, static d => d.ToDocx(), iterations: 100, maxLines: 120);
 
+    /// <summary>
+    /// Seeds beyond the first 100 whose edit re-cut a whole oversized segment (4 chunks) while a cut had to leave
+    /// each side the minimum: an inserted or changed line took the lowest cut next to the old one.
+    /// </summary>
+    [Theory]
+    [InlineData(880)]
+    [InlineData(970)]
+    public void PlainText_EditNextToTheCutOfAnOversizedSegment_ReEmbedsAtMostThreeChunks(int seed) =>
+        Check(new PlainTextExtractor(), KnownMediaTypes.PlainText, static d => Encoding.UTF8.GetBytes(d.ToPlainText()), iterations: 1, maxLines: 160, firstSeed: seed);
+
     /// <remarks>
     /// Every block starts a new page and blocks are short enough to fit on about one page. An edit that pushes a line
     /// over a page break changes the extracted text at the edit and at each moved break, so the bound is 3 chunks per
@@ -94,15 +104,16 @@ public sealed class EditLocalityPropertyTests
         Func<GeneratedDocument, byte[]> write,
         int iterations,
         int maxLines,
-        Func<GeneratedDocument, GeneratedEdit, bool>? accept = null)
+        Func<GeneratedDocument, GeneratedEdit, bool>? accept = null,
+        int firstSeed = 0)
     {
         // One sample per fixed seed, so every run checks the same documents and edits; a failure names its seed
         // (CsCheck_Seed=<seed> with a larger iteration count shrinks it to a small document).
         var generator = GeneratedDocument.WithEdit(maxBlocks: 8, maxLines).Where(sample => accept?.Invoke(sample.Document, sample.Edit) ?? true);
-        iterations = int.TryParse(Environment.GetEnvironmentVariable("DOCPIPELINE_PROPERTY_ITERATIONS"), out var wanted) ? wanted : iterations;
+        iterations = firstSeed == 0 && int.TryParse(Environment.GetEnvironmentVariable("DOCPIPELINE_PROPERTY_ITERATIONS"), out var wanted) ? wanted : iterations;
         var failures = new List<string>();
         var histogram = new SortedDictionary<int, int>();
-        for (var i = 0; i < iterations; i++)
+        for (var i = firstSeed; i < firstSeed + iterations; i++)
         {
             try
             {

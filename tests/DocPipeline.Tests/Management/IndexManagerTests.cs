@@ -4,6 +4,7 @@ using DocPipeline.Management;
 using DocPipeline.Registry;
 using DocPipeline.Search;
 using DocPipeline.Specification.Tests;
+using DocPipeline.Tests.Chunking;
 using DocPipeline.Tests.Ingestion;
 
 namespace DocPipeline.Tests.Management;
@@ -28,7 +29,7 @@ public sealed class IndexManagerTests : IDisposable
         var updated = await manager.UpdateAsync(added.DocumentId, path);
 
         Assert.Equal(DocumentOperationOutcome.Updated, updated.Outcome);
-        Assert.InRange(pipeline.Embedder.Texts, 1, 2);
+        Assert.InRange(pipeline.Embedder.Texts, 1, EditLocalityPropertyTests.MaxChangedChunks); // here 3: the paragraph's segment is cut in three
         Assert.Equal(pipeline.Embedder.Texts, updated.Embedded);
         await CrashSafeUpdateTests.AssertIndexesHoldExactlyTheCommittedVersionAsync(pipeline, added.DocumentId);
     }
