@@ -85,6 +85,47 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task MigrateAsync_CatchUp_WorksInBoundedBatchesAndSpillsItsSortToDisk()
+    {
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            var migration = (EmbedderMigration)source.Get<IEmbedderMigration>();
+            migration.CatchUpRunLength = 2;
+            migration.CatchUpBatchSize = 2;
+            using var cancel = new CancellationTokenSource();
+
+            // The build runs to its end and stops there; then every document is edited and one removed, so the catch-up
+            // finds many more differences than one batch holds.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => migration.MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), new Reporter(s =>
+            {
+                if (s.ChunksDone == s.ChunksTotal)
+                {
+                    cancel.Cancel();
+                }
+            }), cancel.Token));
+            File.Delete(Path.Combine(_directory.File("docs"), "composting.txt"));
+            foreach (var file in Directory.GetFiles(_directory.File("docs"), "*.txt"))
+            {
+                await File.AppendAllTextAsync(file, "\n\nA paragraph added while the embedder migration ran.\n");
+            }
+
+            Assert.Equal(0, (await source.IngestAsync(new DocPipeline.Ingestion.IngestOptions { Cleanup = DocPipeline.Ingestion.CleanupMode.Scoped }, _directory.File("docs"))).Failed);
+            var status = await migration.MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null);
+
+            Assert.Equal(EmbedderMigrationState.Switched, status.State);
+            var passes = migration.CatchUpPasses;
+            Assert.True(passes[0].Differences > 2 * migration.CatchUpBatchSize, $"differences: {passes[0].Differences}");
+            Assert.All(passes, p => Assert.InRange(p.LargestBatch, 0, migration.CatchUpBatchSize));
+            Assert.Equal(0, passes[^1].Differences);
+            Assert.True(passes[^1].SpilledRuns > 1, $"runs: {passes[^1].SpilledRuns}");
+        }
+
+        await using var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var report = await migrated.Get<IIndexMaintenance>().VerifyAsync();
+        Assert.True(report.IsConsistent, string.Join("; ", report.Indexes.Select(i => $"{i.Key}: {i.Value}")));
+    }
+
+    [Fact]
     public async Task MigrateAsync_CancelledAfterTheFirstBatch_ResumesFromItsCursor()
     {
         await using var source = await ConsistencyCorpus.IngestedAsync(_directory, o => o.Embedding.BatchSize = 4);
