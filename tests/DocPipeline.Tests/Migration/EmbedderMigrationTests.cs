@@ -7,6 +7,8 @@ using DocPipeline.Search;
 using DocPipeline.Specification.Tests;
 using DocPipeline.Tests.Consistency;
 using DocPipeline.Tests.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DocPipeline.Tests.Migration;
 
@@ -197,6 +199,24 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task OpeningTheVectorIndex_MigrationRecordUnreadable_FailsInsteadOfServingTheOriginalGeneration()
+    {
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            await source.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null);
+        }
+
+        // The registry fails to read the migration record (a storage error), as a locked or damaged store would.
+        await using var reopened = new TestPipeline(
+            _directory,
+            builder => builder.Services.Replace(ServiceDescriptor.Singleton<ISettingsStore>(sp => new FailingMigrationSettings(sp.GetRequiredService<IDocumentRegistry>() as ISettingsStore ?? throw new InvalidOperationException()))),
+            embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => reopened.Pipeline.SearchAsync("honeybee queen", new SearchOptions { Mode = SearchMode.Vector }));
+
+        Assert.Contains("vector generation", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MigrateAsync_ToTheServingEmbedder_Refused()
     {
         await using var source = await ConsistencyCorpus.IngestedAsync(_directory);
@@ -223,6 +243,15 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     private sealed class Reporter(Action<EmbedderMigrationStatus> report) : IProgress<EmbedderMigrationStatus>
     {
         public void Report(EmbedderMigrationStatus value) => report(value);
+    }
+
+    /// <summary>Settings whose embedder migration record cannot be read, as with a storage failure.</summary>
+    private sealed class FailingMigrationSettings(ISettingsStore inner) : ISettingsStore
+    {
+        public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default) =>
+            key == RegistrySettings.EmbedderMigration ? throw new DocPipelineStorageException("The registry cannot be read.") : inner.GetSettingAsync(key, cancellationToken);
+
+        public Task SetSettingAsync(string key, string value, CancellationToken cancellationToken = default) => inner.SetSettingAsync(key, value, cancellationToken);
     }
 
     /// <summary>Runs a hook before each call of the generator it wraps.</summary>
