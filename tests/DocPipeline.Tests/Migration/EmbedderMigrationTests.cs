@@ -217,6 +217,35 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task IngestAsync_InAContainerStartedBeforeTheSwitch_FailsRetryablySayingRestart()
+    {
+        await using var running = await ConsistencyCorpus.IngestedAsync(_directory);
+
+        // A second container on the same folder migrates and switches while the first stays up.
+        await using (var migrating = new TestPipeline(_directory))
+        {
+            Assert.Equal(EmbedderMigrationState.Switched, (await migrating.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null)).State);
+        }
+
+        var docs = _directory.File("docs");
+        await File.AppendAllTextAsync(Path.Combine(docs, "lighthouse-keeping.txt"), "\n\nA paragraph added after the switch.\n");
+        File.Delete(Path.Combine(docs, "composting.txt"));
+        var result = await running.IngestAsync(new DocPipeline.Ingestion.IngestOptions { Cleanup = DocPipeline.Ingestion.CleanupMode.Scoped }, docs);
+
+        Assert.Equal(2, result.Failed);
+        Assert.All(result.Failures, f => Assert.Contains("Restart it with the embedder", f.Error, StringComparison.Ordinal));
+        await running.DisposeAsync();
+
+        // Nothing reached either generation: a container with the new embedder finds both indexes in step and ingests the change.
+        await using var restarted = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var report = await restarted.Get<IIndexMaintenance>().VerifyAsync();
+        Assert.True(report.IsConsistent, string.Join("; ", report.Indexes.Select(i => $"{i.Key}: {i.Value}")));
+        var retried = await restarted.IngestAsync(new DocPipeline.Ingestion.IngestOptions { Cleanup = DocPipeline.Ingestion.CleanupMode.Scoped }, docs);
+        Assert.Equal(0, retried.Failed);
+        Assert.True((await restarted.Get<IIndexMaintenance>().VerifyAsync()).IsConsistent);
+    }
+
+    [Fact]
     public async Task MigrateAsync_ToTheServingEmbedder_Refused()
     {
         await using var source = await ConsistencyCorpus.IngestedAsync(_directory);
