@@ -29,7 +29,8 @@ internal sealed partial class EmbedderMigration(
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
     ILogger<EmbedderMigration>? logger = null,
-    Storage.DataFolderWriter? writer = null) : IEmbedderMigration
+    Storage.DataFolderWriter? writer = null,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Chunking.TokenAwareChunker.TokenizerServiceKey)] Microsoft.ML.Tokenizers.Tokenizer? tokenizer = null) : IEmbedderMigration
 {
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -301,6 +302,7 @@ internal sealed partial class EmbedderMigration(
             return 0;
         }
 
+        ThrowIfOverInputLimit(chunks, model);
         var hashes = chunks.Select(c => c.TextHash).Distinct(StringComparer.Ordinal).ToList();
         var cached = await cache.GetEmbeddingsAsync(model, hashes, cancellationToken).ConfigureAwait(false);
         var vectors = new Dictionary<string, ReadOnlyMemory<float>>(cached, StringComparer.Ordinal);

@@ -246,6 +246,33 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task MigrateAsync_ChunksLongerThanTheConfiguredLimit_RefusedNamingTheOptionThenResumes()
+    {
+        List<string> before;
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            before = await ConsistencyCorpus.SearchAllAsync(source.Pipeline);
+        }
+
+        // The target model's limit, as configured for it, is below the chunks the folder was built with.
+        await using (var small = new TestPipeline(_directory, options: o => { o.Chunking.MaxTokens = 64; o.Chunking.TargetTokens = 48; o.Chunking.OverlapTokens = 8; }))
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => small.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null));
+
+            Assert.Contains("DocPipeline:Chunking:MaxTokens (64)", error.Message, StringComparison.Ordinal);
+            Assert.Contains("does not re-chunk", error.Message, StringComparison.Ordinal);
+            var status = await small.Get<IEmbedderMigration>().GetStatusAsync();
+            Assert.Equal(EmbedderMigrationState.Building, status.State);
+            Assert.Equal(HashingEmbeddingGenerator.ModelId + ":" + HashingEmbeddingGenerator.DefaultDimensions, status.ServingEmbedder);
+            Assert.Equal(before, await ConsistencyCorpus.SearchAllAsync(small.Pipeline));
+        }
+
+        // With a limit the chunks fit, the same migration resumes and switches.
+        await using var fits = new TestPipeline(_directory);
+        Assert.Equal(EmbedderMigrationState.Switched, (await fits.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null)).State);
+    }
+
+    [Fact]
     public async Task MigrateAsync_ToTheServingEmbedder_Refused()
     {
         await using var source = await ConsistencyCorpus.IngestedAsync(_directory);
