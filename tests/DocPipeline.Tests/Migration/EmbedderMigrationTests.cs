@@ -273,6 +273,26 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task BackupAsync_WhileAMigrationKeepsTwoGenerations_SaysTheOtherIsNotIncluded()
+    {
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            await source.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null);
+        }
+
+        await using var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var kept = await migrated.Get<IIndexMaintenance>().BackupAsync(new BackupOptions { Destination = _directory.File("backup-kept") });
+
+        var note = Assert.Single(kept.Skipped, s => s.Contains("vector generation", StringComparison.Ordinal));
+        Assert.Contains("holds the serving vector generation only", note, StringComparison.Ordinal);
+        Assert.Contains(HashingEmbeddingGenerator.ModelId + ":" + HashingEmbeddingGenerator.DefaultDimensions, note, StringComparison.Ordinal);
+
+        await migrated.Get<IEmbedderMigration>().CleanupAsync();
+        var single = await migrated.Get<IIndexMaintenance>().BackupAsync(new BackupOptions { Destination = _directory.File("backup-single") });
+        Assert.DoesNotContain(single.Skipped, s => s.Contains("vector generation", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MigrateAsync_ToTheServingEmbedder_Refused()
     {
         await using var source = await ConsistencyCorpus.IngestedAsync(_directory);
