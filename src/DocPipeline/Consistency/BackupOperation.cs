@@ -21,7 +21,7 @@ internal sealed class BackupOperation(
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
     ILogger<BackupOperation>? logger = null,
-    Registry.ISettingsStore? settings = null)
+    IServiceProvider? services = null)
 {
     private readonly DocPipelineOptions _options = options.Value;
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -35,7 +35,7 @@ internal sealed class BackupOperation(
             async () =>
             {
                 var sources = await LiveSourcesAsync(skipUnhealthy: false, cancellationToken).ConfigureAwait(false);
-                if (await Migration.MigrationBackupNote.ReadAsync(settings, cancellationToken).ConfigureAwait(false) is { } note)
+                if (await Migration.MigrationBackupNote.ReadAsync(services, cancellationToken).ConfigureAwait(false) is { } note)
                 {
                     sources.Skipped.Add(note);
                 }

@@ -10,8 +10,11 @@ namespace DocPipeline.Migration;
 internal static class MigrationBackupNote
 {
     /// <summary>Reads the migration record and describes the generation a backup leaves out, if there is one.</summary>
-    public static async Task<string?> ReadAsync(ISettingsStore? settings, CancellationToken cancellationToken)
+    /// <remarks>The settings are resolved here, by a backup of the live stores only: resolving them opens the registry,
+    /// which a container built for a restore must leave closed.</remarks>
+    public static async Task<string?> ReadAsync(IServiceProvider? services, CancellationToken cancellationToken)
     {
+        var settings = services?.GetService(typeof(ISettingsStore)) as ISettingsStore;
         if (settings is null || await EmbedderMigrationRecord.ReadAsync(settings, cancellationToken).ConfigureAwait(false) is not { OtherGenerationKept: true } record)
         {
             return null;
