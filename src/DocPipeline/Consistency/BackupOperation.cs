@@ -20,7 +20,8 @@ internal sealed class BackupOperation(
     MaintenanceGate gate,
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
-    ILogger<BackupOperation>? logger = null)
+    ILogger<BackupOperation>? logger = null,
+    IServiceProvider? services = null)
 {
     private readonly DocPipelineOptions _options = options.Value;
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -31,7 +32,16 @@ internal sealed class BackupOperation(
     public Task<BackupResult> BackupAsync(BackupOptions backup, CancellationToken cancellationToken)
     {
         return gate.RunAsync(
-            async () => await WriteBackupAsync(await LiveSourcesAsync(skipUnhealthy: false, cancellationToken).ConfigureAwait(false), backup.Destination ?? Layout.BackupDirectory, backup.Format, "manual backup", cancellationToken).ConfigureAwait(false),
+            async () =>
+            {
+                var sources = await LiveSourcesAsync(skipUnhealthy: false, cancellationToken).ConfigureAwait(false);
+                if (await Migration.MigrationBackupNote.ReadAsync(services, cancellationToken).ConfigureAwait(false) is { } note)
+                {
+                    sources.Skipped.Add(note);
+                }
+
+                return await WriteBackupAsync(sources, backup.Destination ?? Layout.BackupDirectory, backup.Format, "manual backup", cancellationToken).ConfigureAwait(false);
+            },
             cancellationToken);
     }
 

@@ -122,7 +122,7 @@ internal sealed class ConsistencyChecker(
         return pending;
     }
 
-    private static async IAsyncEnumerable<IndexEntry> AsIndexEntries(IAsyncEnumerable<RegistryEntry> entries)
+    internal static async IAsyncEnumerable<IndexEntry> AsIndexEntries(IAsyncEnumerable<RegistryEntry> entries)
     {
         await foreach (var entry in entries.ConfigureAwait(false))
         {
@@ -130,7 +130,7 @@ internal sealed class ConsistencyChecker(
         }
     }
 
-    private static async IAsyncEnumerable<RegistryEntry> AsRegistryEntries(IAsyncEnumerable<IndexEntry> entries)
+    internal static async IAsyncEnumerable<RegistryEntry> AsRegistryEntries(IAsyncEnumerable<IndexEntry> entries)
     {
         await foreach (var entry in entries.ConfigureAwait(false))
         {

@@ -58,7 +58,7 @@ internal sealed class DocumentWriter(
     /// <param name="cancellationToken">Stops the work.</param>
     public async Task<StagedDocument> StageAsync(DocumentContent content, DocumentRecord? current, Action<long>? embedded, CancellationToken cancellationToken)
     {
-        var model = await embeddings.GetModelKeyAsync(cancellationToken).ConfigureAwait(false);
+        var model = await embeddings.GetWriteModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var version = Math.Max(current?.Version ?? 0, current?.PendingVersion ?? 0) + 1;
         var committedSignatures = new Dictionary<string, (int Revision, string Signature)>(StringComparer.Ordinal);
         if (current is { Version: > 0 })
@@ -316,6 +316,7 @@ internal sealed class DocumentWriter(
     /// <returns><see langword="false"/> when the registry did not know the document.</returns>
     public async Task<bool> RemoveAsync(string documentId, CancellationToken cancellationToken)
     {
+        await embeddings.GetWriteModelKeyAsync(cancellationToken).ConfigureAwait(false);
         var known = await registry.MarkRemovingAsync(documentId, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(
             vectorIndex.DeleteDocumentsAsync([documentId], cancellationToken),

@@ -19,7 +19,7 @@ namespace DocPipeline.Migration;
 /// The build itself does not take the writer lock: another process may ingest meanwhile (into the serving generation),
 /// and the catch-up before the switch brings its changes into the new one.
 /// </remarks>
-internal sealed class EmbedderMigration(
+internal sealed partial class EmbedderMigration(
     IVectorIndex vectorIndex,
     IDocumentRegistry registry,
     ISettingsStore settings,
@@ -29,11 +29,9 @@ internal sealed class EmbedderMigration(
     IOptions<DocPipelineOptions> options,
     TimeProvider time,
     ILogger<EmbedderMigration>? logger = null,
-    Storage.DataFolderWriter? writer = null) : IEmbedderMigration
+    Storage.DataFolderWriter? writer = null,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Chunking.TokenAwareChunker.TokenizerServiceKey)] Microsoft.ML.Tokenizers.Tokenizer? tokenizer = null) : IEmbedderMigration
 {
-    /// <summary>How many times the catch-up runs before the switch when documents keep changing under it.</summary>
-    private const int MaxCatchUpRounds = 5;
-
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
     /// <inheritdoc/>
@@ -295,77 +293,6 @@ internal sealed class EmbedderMigration(
         return record;
     }
 
-    /// <summary>
-    /// Makes <paramref name="index"/> hold exactly the registry's committed chunks: writes the missing and stale ones
-    /// (embedding what the cache lacks), deletes the rest; repeats until a pass finds nothing to do.
-    /// </summary>
-    private async Task CatchUpAndVerifyAsync(IVectorIndex index, string model, IEmbeddingGenerator<string, Embedding<float>> generator, string generation, CancellationToken cancellationToken)
-    {
-        for (var round = 1; ; round++)
-        {
-            var held = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
-            await foreach (var entry in index.ListEntriesAsync(cancellationToken).ConfigureAwait(false))
-            {
-                held[entry.ChunkId] = entry;
-            }
-
-            var missing = new SortedDictionary<string, HashSet<string>>(StringComparer.Ordinal);
-            await foreach (var entry in registry.StreamEntriesAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (held.Remove(entry.ChunkId, out var found) && found.Version == entry.Revision && found.DocumentId == entry.DocumentId)
-                {
-                    continue;
-                }
-
-                if (!missing.TryGetValue(entry.DocumentId, out var chunks))
-                {
-                    missing[entry.DocumentId] = chunks = new HashSet<string>(StringComparer.Ordinal);
-                }
-
-                chunks.Add(entry.ChunkId);
-            }
-
-            if (missing.Count == 0 && held.Count == 0)
-            {
-                var statistics = await index.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
-                var expected = (await registry.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).Chunks;
-                if (statistics.Entries == expected)
-                {
-                    return;
-                }
-            }
-
-            if (round > MaxCatchUpRounds)
-            {
-                throw new InvalidOperationException(
-                    $"The vector generation '{generation}' still differs from the registry after {MaxCatchUpRounds} catch-up rounds " +
-                    $"({missing.Values.Sum(c => c.Count)} chunks missing, {held.Count} extra); nothing was switched. Run the migration again.");
-            }
-
-            if (held.Count > 0)
-            {
-                await index.DeleteChunksAsync(held.Keys.ToList(), cancellationToken).ConfigureAwait(false);
-            }
-
-            long written = 0;
-            foreach (var (documentId, chunkIds) in missing)
-            {
-                var document = await registry.GetAsync(documentId, cancellationToken).ConfigureAwait(false);
-                if (document is null || document.Version == 0)
-                {
-                    continue;
-                }
-
-                var chunks = (await registry.GetChunksAsync(documentId, document.Version, cancellationToken).ConfigureAwait(false))
-                    .Where(c => chunkIds.Contains(c.ChunkId)).ToList();
-                await WriteAsync(index, model, generator, chunks, cancellationToken).ConfigureAwait(false);
-                written += chunks.Count;
-            }
-
-            MigrationLog.CaughtUp(_logger, written, held.Count, generation);
-        }
-    }
-
     /// <summary>Writes chunks into <paramref name="index"/> with vectors from the cache or the embedder; returns how many were embedded.</summary>
     private async Task<int> WriteAsync(
         IVectorIndex index, string model, IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<Registry.ChunkRecord> chunks, CancellationToken cancellationToken)
@@ -375,6 +302,7 @@ internal sealed class EmbedderMigration(
             return 0;
         }
 
+        ThrowIfOverInputLimit(chunks, model);
         var hashes = chunks.Select(c => c.TextHash).Distinct(StringComparer.Ordinal).ToList();
         var cached = await cache.GetEmbeddingsAsync(model, hashes, cancellationToken).ConfigureAwait(false);
         var vectors = new Dictionary<string, ReadOnlyMemory<float>>(cached, StringComparer.Ordinal);

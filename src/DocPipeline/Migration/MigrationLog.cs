@@ -19,7 +19,4 @@ internal static partial class MigrationLog
 
     [LoggerMessage(7504, LogLevel.Information, "Deleted the vector generation folder '{Folder}'.")]
     public static partial void GenerationDeleted(ILogger logger, string folder);
-
-    [LoggerMessage(7505, LogLevel.Warning, "The vector generation this process serves could not be read from the registry; the original one serves: {Reason}")]
-    public static partial void GenerationUnknown(ILogger logger, string reason);
 }

@@ -1,8 +1,6 @@
 using DocPipeline.Embeddings;
 using DocPipeline.Registry;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DocPipeline.Migration;
 
@@ -13,12 +11,10 @@ namespace DocPipeline.Migration;
 /// switch does meanwhile), otherwise the generation of the embedder the registry records.
 /// </summary>
 /// <remarks>Vector index backends call <see cref="Resolve"/> once, when they are created.</remarks>
-internal sealed class VectorGenerationSelector(IServiceProvider services, ILogger<VectorGenerationSelector>? logger = null)
+internal sealed class VectorGenerationSelector(IServiceProvider services)
 {
     /// <summary>The service key of a <c>Func&lt;string?&gt;</c> that resolves the generation, for vector index packages.</summary>
     public const string ServiceKey = "DocPipeline.VectorGeneration";
-
-    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
     /// <summary>Checks a generation name: letters, digits and dashes, so that it fits a folder or collection name.</summary>
     /// <param name="generation">The name.</param>
@@ -35,16 +31,26 @@ internal sealed class VectorGenerationSelector(IServiceProvider services, ILogge
     }
 
     /// <summary>Reads the generation this process serves (<see langword="null"/>: the original one).</summary>
+    /// <remarks>
+    /// Index constructors are synchronous, so this blocks on the registry read; it runs on the thread pool, away from any
+    /// synchronization context of the caller, and only for a folder that ever had a second generation (the embedded
+    /// index asks only when a <c>vectors.gen-*</c> folder exists), so a data folder that never migrated reads nothing.
+    /// </remarks>
+    /// <exception cref="DocPipelineStorageException">
+    /// The migration record or the recorded embedder cannot be read: no generation is guessed, since searching the wrong
+    /// one would give wrong answers without an error.
+    /// </exception>
     public string? Resolve()
     {
         try
         {
-            return ResolveAsync(CancellationToken.None).GetAwaiter().GetResult();
+            return Task.Run(() => ResolveAsync(CancellationToken.None)).GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is DocPipelineStorageException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is DocPipelineStorageException or InvalidOperationException or IOException or System.Text.Json.JsonException)
         {
-            MigrationLog.GenerationUnknown(_logger, ex.Message);
-            return null;
+            throw new DocPipelineStorageException(
+                "Which vector generation serves this data folder cannot be read from the registry (an embedder migration left more than one), " +
+                $"so no vector index is opened rather than the wrong one: {ex.Message}", ex);
         }
     }
 

@@ -7,6 +7,8 @@ using DocPipeline.Search;
 using DocPipeline.Specification.Tests;
 using DocPipeline.Tests.Consistency;
 using DocPipeline.Tests.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DocPipeline.Tests.Migration;
 
@@ -77,6 +79,47 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
             Assert.Equal(EmbedderMigrationState.Switched, status.State);
             Assert.Null(await registry.GetAsync(removed));
             Assert.NotNull(await registry.GetAsync(edited));
+        }
+
+        await using var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var report = await migrated.Get<IIndexMaintenance>().VerifyAsync();
+        Assert.True(report.IsConsistent, string.Join("; ", report.Indexes.Select(i => $"{i.Key}: {i.Value}")));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_CatchUp_WorksInBoundedBatchesAndSpillsItsSortToDisk()
+    {
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            var migration = (EmbedderMigration)source.Get<IEmbedderMigration>();
+            migration.CatchUpRunLength = 2;
+            migration.CatchUpBatchSize = 2;
+            using var cancel = new CancellationTokenSource();
+
+            // The build runs to its end and stops there; then every document is edited and one removed, so the catch-up
+            // finds many more differences than one batch holds.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => migration.MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), new Reporter(s =>
+            {
+                if (s.ChunksDone == s.ChunksTotal)
+                {
+                    cancel.Cancel();
+                }
+            }), cancel.Token));
+            File.Delete(Path.Combine(_directory.File("docs"), "composting.txt"));
+            foreach (var file in Directory.GetFiles(_directory.File("docs"), "*.txt"))
+            {
+                await File.AppendAllTextAsync(file, "\n\nA paragraph added while the embedder migration ran.\n");
+            }
+
+            Assert.Equal(0, (await source.IngestAsync(new DocPipeline.Ingestion.IngestOptions { Cleanup = DocPipeline.Ingestion.CleanupMode.Scoped }, _directory.File("docs"))).Failed);
+            var status = await migration.MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null);
+
+            Assert.Equal(EmbedderMigrationState.Switched, status.State);
+            var passes = migration.CatchUpPasses;
+            Assert.True(passes[0].Differences > 2 * migration.CatchUpBatchSize, $"differences: {passes[0].Differences}");
+            Assert.All(passes, p => Assert.InRange(p.LargestBatch, 0, migration.CatchUpBatchSize));
+            Assert.Equal(0, passes[^1].Differences);
+            Assert.True(passes[^1].SpilledRuns > 1, $"runs: {passes[^1].SpilledRuns}");
         }
 
         await using var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
@@ -156,6 +199,100 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task OpeningTheVectorIndex_MigrationRecordUnreadable_FailsInsteadOfServingTheOriginalGeneration()
+    {
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            await source.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null);
+        }
+
+        // The registry fails to read the migration record (a storage error), as a locked or damaged store would.
+        await using var reopened = new TestPipeline(
+            _directory,
+            builder => builder.Services.Replace(ServiceDescriptor.Singleton<ISettingsStore>(sp => new FailingMigrationSettings(sp.GetRequiredService<IDocumentRegistry>() as ISettingsStore ?? throw new InvalidOperationException()))),
+            embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => reopened.Pipeline.SearchAsync("honeybee queen", new SearchOptions { Mode = SearchMode.Vector }));
+
+        Assert.Contains("vector generation", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IngestAsync_InAContainerStartedBeforeTheSwitch_FailsRetryablySayingRestart()
+    {
+        await using var running = await ConsistencyCorpus.IngestedAsync(_directory);
+
+        // A second container on the same folder migrates and switches while the first stays up.
+        await using (var migrating = new TestPipeline(_directory))
+        {
+            Assert.Equal(EmbedderMigrationState.Switched, (await migrating.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null)).State);
+        }
+
+        var docs = _directory.File("docs");
+        await File.AppendAllTextAsync(Path.Combine(docs, "lighthouse-keeping.txt"), "\n\nA paragraph added after the switch.\n");
+        File.Delete(Path.Combine(docs, "composting.txt"));
+        var result = await running.IngestAsync(new DocPipeline.Ingestion.IngestOptions { Cleanup = DocPipeline.Ingestion.CleanupMode.Scoped }, docs);
+
+        Assert.Equal(2, result.Failed);
+        Assert.All(result.Failures, f => Assert.Contains("Restart it with the embedder", f.Error, StringComparison.Ordinal));
+        await running.DisposeAsync();
+
+        // Nothing reached either generation: a container with the new embedder finds both indexes in step and ingests the change.
+        await using var restarted = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var report = await restarted.Get<IIndexMaintenance>().VerifyAsync();
+        Assert.True(report.IsConsistent, string.Join("; ", report.Indexes.Select(i => $"{i.Key}: {i.Value}")));
+        var retried = await restarted.IngestAsync(new DocPipeline.Ingestion.IngestOptions { Cleanup = DocPipeline.Ingestion.CleanupMode.Scoped }, docs);
+        Assert.Equal(0, retried.Failed);
+        Assert.True((await restarted.Get<IIndexMaintenance>().VerifyAsync()).IsConsistent);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_ChunksLongerThanTheConfiguredLimit_RefusedNamingTheOptionThenResumes()
+    {
+        List<string> before;
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            before = await ConsistencyCorpus.SearchAllAsync(source.Pipeline);
+        }
+
+        // The target model's limit, as configured for it, is below the chunks the folder was built with.
+        await using (var small = new TestPipeline(_directory, options: o => { o.Chunking.MaxTokens = 64; o.Chunking.TargetTokens = 48; o.Chunking.OverlapTokens = 8; }))
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => small.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null));
+
+            Assert.Contains("DocPipeline:Chunking:MaxTokens (64)", error.Message, StringComparison.Ordinal);
+            Assert.Contains("does not re-chunk", error.Message, StringComparison.Ordinal);
+            var status = await small.Get<IEmbedderMigration>().GetStatusAsync();
+            Assert.Equal(EmbedderMigrationState.Building, status.State);
+            Assert.Equal(HashingEmbeddingGenerator.ModelId + ":" + HashingEmbeddingGenerator.DefaultDimensions, status.ServingEmbedder);
+            Assert.Equal(before, await ConsistencyCorpus.SearchAllAsync(small.Pipeline));
+        }
+
+        // With a limit the chunks fit, the same migration resumes and switches.
+        await using var fits = new TestPipeline(_directory);
+        Assert.Equal(EmbedderMigrationState.Switched, (await fits.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null)).State);
+    }
+
+    [Fact]
+    public async Task BackupAsync_WhileAMigrationKeepsTwoGenerations_SaysTheOtherIsNotIncluded()
+    {
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            await source.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null);
+        }
+
+        await using var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions));
+        var kept = await migrated.Get<IIndexMaintenance>().BackupAsync(new BackupOptions { Destination = _directory.File("backup-kept") });
+
+        var note = Assert.Single(kept.Skipped, s => s.Contains("vector generation", StringComparison.Ordinal));
+        Assert.Contains("holds the serving vector generation only", note, StringComparison.Ordinal);
+        Assert.Contains(HashingEmbeddingGenerator.ModelId + ":" + HashingEmbeddingGenerator.DefaultDimensions, note, StringComparison.Ordinal);
+
+        await migrated.Get<IEmbedderMigration>().CleanupAsync();
+        var single = await migrated.Get<IIndexMaintenance>().BackupAsync(new BackupOptions { Destination = _directory.File("backup-single") });
+        Assert.DoesNotContain(single.Skipped, s => s.Contains("vector generation", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MigrateAsync_ToTheServingEmbedder_Refused()
     {
         await using var source = await ConsistencyCorpus.IngestedAsync(_directory);
@@ -182,6 +319,15 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     private sealed class Reporter(Action<EmbedderMigrationStatus> report) : IProgress<EmbedderMigrationStatus>
     {
         public void Report(EmbedderMigrationStatus value) => report(value);
+    }
+
+    /// <summary>Settings whose embedder migration record cannot be read, as with a storage failure.</summary>
+    private sealed class FailingMigrationSettings(ISettingsStore inner) : ISettingsStore
+    {
+        public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default) =>
+            key == RegistrySettings.EmbedderMigration ? throw new DocPipelineStorageException("The registry cannot be read.") : inner.GetSettingAsync(key, cancellationToken);
+
+        public Task SetSettingAsync(string key, string value, CancellationToken cancellationToken = default) => inner.SetSettingAsync(key, value, cancellationToken);
     }
 
     /// <summary>Runs a hook before each call of the generator it wraps.</summary>
