@@ -50,11 +50,11 @@ public sealed class BesideCliBatchTests
         {
             // Batch first: the host starts only once the batch holds the folder's writer lock.
             await WaitUntilAsync(() => Task.FromResult(batch.HasExited || WriterProcessId(host.Data) == batch.Id), "the batch to become the folder's writer");
-            Assert.False(batch.HasExited, $"docpipe batch ended while the queue was paused:\n{await stdout}\n{await stderr}");
+            await ThrowIfExitedAsync(batch, stdout, stderr);
             client ??= host.CreateKeyClient();
 
             await WaitUntilAsync(async () => batch.HasExited || await CountAsync(client, "pending") >= Documents, "the batch to queue its documents");
-            Assert.False(batch.HasExited, $"docpipe batch ended while the queue was paused:\n{await stdout}\n{await stderr}");
+            await ThrowIfExitedAsync(batch, stdout, stderr);
             await LoadEveryPageAsync(client);
 
             // The overview says who writes the folder; a change that needs the writer is refused with a problem, not left waiting.
@@ -66,7 +66,7 @@ public sealed class BesideCliBatchTests
                 Assert.Contains($"process {batch.Id}", problem, StringComparison.Ordinal);
             }
 
-            Assert.False(batch.HasExited, "docpipe batch ended while the queue was paused");
+            await ThrowIfExitedAsync(batch, stdout, stderr);
             using (var resume = await client.PostAsync(new Uri("/api/queue/resume", UriKind.Relative), null))
             {
                 Assert.Equal(HttpStatusCode.OK, resume.StatusCode);
@@ -104,6 +104,15 @@ public sealed class BesideCliBatchTests
             {
                 batch.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    /// <summary>Fails when the batch ended while the queue was paused (its output is read only then: it ends with the process).</summary>
+    private static async Task ThrowIfExitedAsync(Process batch, Task<string> stdout, Task<string> stderr)
+    {
+        if (batch.HasExited)
+        {
+            Assert.Fail($"docpipe batch ended (exit {batch.ExitCode}) while the queue was paused:\n{await stdout}\n{await stderr}");
         }
     }
 
