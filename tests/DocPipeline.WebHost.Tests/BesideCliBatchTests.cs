@@ -16,7 +16,7 @@ public sealed class BesideCliBatchTests
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
 
     private static readonly string[] Pages =
-        ["/", "/jobs", "/jobs?status=pending", "/documents", "/search?q=harbour+lantern&mode=keyword", "/consistency", "/api/stats", "/api/jobs?limit=5", "/api/monitor", "/health"];
+        ["/", "/jobs", "/jobs?status=pending", "/documents", "/search?q=harbour+lantern&mode=keyword", "/consistency", "/api/stats", "/api/jobs?limit=5", "/api/monitor"];
 
     [Theory]
     [InlineData(true)]
@@ -92,6 +92,11 @@ public sealed class BesideCliBatchTests
             var hits = search.GetProperty("hits");
             Assert.True(hits.GetArrayLength() > 0, search.ToString());
             Assert.EndsWith("doc-0042.txt", hits[0].GetProperty("source").GetString(), StringComparison.Ordinal);
+
+            using (var health = await client.GetAsync(new Uri("/health", UriKind.Relative)))
+            {
+                Assert.True(health.StatusCode == HttpStatusCode.OK, await health.Content.ReadAsStringAsync());
+            }
 
             // And the host writes again once the batch has let the folder go.
             using var remove = await client.DeleteAsync(new Uri($"/api/documents/{Uri.EscapeDataString(hits[0].GetProperty("doc_id").GetString()!)}", UriKind.Relative));
