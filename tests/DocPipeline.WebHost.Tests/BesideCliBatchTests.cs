@@ -88,9 +88,11 @@ public sealed class BesideCliBatchTests
             Assert.Equal(expected, stats.GetProperty("documents").GetInt64());
 
             // The host's search finds what the batch wrote.
-            var search = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/search?q=marker0042&mode=keyword", UriKind.Relative))).RootElement;
-            var hits = search.GetProperty("hits");
-            Assert.True(hits.GetArrayLength() > 0, search.ToString());
+            // (the read-only searcher picks up the batch's last commit on its next refresh).
+            var hits = default(JsonElement);
+            await WaitUntilAsync(
+                async () => (hits = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/search?q=marker0042&mode=keyword", UriKind.Relative))).RootElement.GetProperty("hits")).GetArrayLength() > 0,
+                "the host's search to find a document of the batch");
             Assert.EndsWith("doc-0042.txt", hits[0].GetProperty("source").GetString(), StringComparison.Ordinal);
 
             using (var health = await client.GetAsync(new Uri("/health", UriKind.Relative)))
