@@ -2,6 +2,7 @@ using System.ClientModel;
 using DocPipeline;
 using DocPipeline.Search;
 using Microsoft.Extensions.AI;
+using DocPipeline.WebHost;
 using DocPipeline.WebHost.Api;
 using DocPipeline.WebHost.Security;
 using OpenAI;
@@ -31,14 +32,14 @@ internal static class AskEndpoints
             return app;
         }
 
-        app.MapPost("/api/ask", async (AskRequest request, IDocPipeline docs, CancellationToken ct) =>
+        app.MapPost("/api/ask", async (AskRequest request, ReadSide reads, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(ApiEndpoints.CheckText(request.Question, "question")))
             {
                 throw new ArgumentException("question must not be empty.", "question");
             }
 
-            var hits = await docs.SearchAsync(request.Question, new SearchOptions { TopK = Passages }, ct);
+            var hits = await reads.Get<IDocPipeline>().SearchAsync(request.Question, new SearchOptions { TopK = Passages }, ct);
             var passages = string.Join("\n\n", hits.Select((hit, i) =>
                 $"[{i + 1}] {hit.Source}{(hit.Page is { } page ? $", page {page}" : string.Empty)}:\n{hit.Text}"));
             var response = await chat.GetResponseAsync(

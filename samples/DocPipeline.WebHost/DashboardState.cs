@@ -7,7 +7,7 @@ namespace DocPipeline.WebHost;
 /// What the dashboard remembers between requests: the last verify result, and the ingest runs started from the page
 /// (they run in the background, bounded to one at a time, and stop with the host).
 /// </summary>
-internal sealed partial class DashboardState(IDocPipeline pipeline, IHostApplicationLifetime lifetime, ILogger<DashboardState> logger)
+internal sealed partial class DashboardState(WriterSide writer, IHostApplicationLifetime lifetime, ILogger<DashboardState> logger)
 {
     private readonly Lock _gate = new();
     private Task? _ingest;
@@ -56,13 +56,13 @@ internal sealed partial class DashboardState(IDocPipeline pipeline, IHostApplica
     {
         try
         {
-            LastIngest = await pipeline.IngestAsync(sources, options, cancellationToken).ConfigureAwait(false);
+            LastIngest = await writer.RunAsync<IDocPipeline, IngestResult>((docs, token) => docs.IngestAsync(sources, options, token), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             LastIngestError = "Stopped with the server.";
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or DocPipelineStorageException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FolderBusyException or IOException or UnauthorizedAccessException or DocPipelineStorageException)
         {
             LastIngestError = ex.Message;
             LogIngestFailed(logger, ex);

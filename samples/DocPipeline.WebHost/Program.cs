@@ -16,9 +16,13 @@ if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
     builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
 }
 
-WebHostEmbedder.Use(builder.Services.AddDocPipeline().AddWorker(), builder.Configuration);
+// This container only shares the job store with other processes; it never opens the indexes. Changes go through the
+// WriterSide (opened while there is something to write, so a docpipe batch beside the host gets its turn), reads
+// through the ReadSide, and the FolderWorker runs the queue's jobs whenever the folder is free.
+WebHostEmbedder.Use(builder.Services.AddDocPipeline(), builder.Configuration);
 
-builder.Services.AddHealthChecks().AddDocPipeline();
+builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+    "docpipeline", sp => new ReadSideHealthCheck(sp.GetRequiredService<ReadSide>()), failureStatus: null, tags: ["docpipeline"]));
 builder.Services.AddWebHostDefaults();
 builder.Services.AddOptions<WebHostOptions>().BindConfiguration(WebHostOptions.SectionName).ValidateOnStart();
 builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<WebHostOptions>, WebHostOptionsValidator>();
@@ -26,6 +30,9 @@ builder.Services.AddSingleton<SourceRoots>();
 builder.Services.AddSingleton<BackupFolder>();
 builder.Services.AddSingleton<DashboardState>();
 builder.Services.AddSingleton<ReadSide>();
+builder.Services.AddSingleton<WriterSide>();
+builder.Services.AddSingleton<FolderWorker>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<FolderWorker>());
 builder.Services.AddWebHostSecurity();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -51,6 +58,10 @@ app.Use(async (context, next) =>
     try
     {
         await next(context);
+    }
+    catch (FolderBusyException ex) when (!context.Response.HasStarted)
+    {
+        await Results.Problem(detail: ex.Message, statusCode: StatusCodes.Status409Conflict, title: "The data folder is being written by another process").ExecuteAsync(context);
     }
     catch (Exception ex) when (ex is BadHttpRequestException or ArgumentException or DocPipeline.Consistency.InvalidBackupException && !context.Response.HasStarted)
     {

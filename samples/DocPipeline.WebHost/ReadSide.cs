@@ -17,20 +17,7 @@ public sealed class ReadSide : IAsyncDisposable
     public ReadSide(IConfiguration configuration, IOptions<DocPipelineOptions> options, ILoggerFactory loggerFactory)
     {
         var data = options.Value.DataDirectory;
-        _provider = new Lazy<ServiceProvider>(() =>
-        {
-            var services = new ServiceCollection();
-            services.AddSingleton(configuration);
-            services.AddSingleton(loggerFactory);
-            services.AddLogging();
-            WebHostEmbedder.Use(services.AddDocPipeline(), configuration);
-            services.PostConfigure<DocPipelineOptions>(o =>
-            {
-                o.DataDirectory = data;
-                o.ReadOnly = true;
-            });
-            return services.BuildServiceProvider();
-        });
+        _provider = new Lazy<ServiceProvider>(() => WebHostEmbedder.Build(configuration, loggerFactory, data, readOnly: true));
     }
 
     /// <summary>Gets a service of the read-only container.</summary>
@@ -44,6 +31,23 @@ public sealed class ReadSide : IAsyncDisposable
 /// <summary>The embedder of both containers: <c>Embedder=hash</c> for the hashing embedder, else the local MiniLM model.</summary>
 internal static class WebHostEmbedder
 {
+    /// <summary>Builds a DocPipeline container over <paramref name="data"/>, read-only or writing, with DocPipeline's health check.</summary>
+    public static ServiceProvider Build(IConfiguration configuration, ILoggerFactory loggerFactory, string data, bool readOnly)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddSingleton(loggerFactory);
+        services.AddLogging();
+        services.AddHealthChecks().AddDocPipeline();
+        Use(services.AddDocPipeline(), configuration);
+        services.PostConfigure<DocPipelineOptions>(o =>
+        {
+            o.DataDirectory = data;
+            o.ReadOnly = readOnly;
+        });
+        return services.BuildServiceProvider();
+    }
+
     public static void Use(IDocPipelineBuilder pipeline, IConfiguration configuration)
     {
         if (configuration["Embedder"] == "hash")

@@ -44,8 +44,8 @@ internal static class ApiEndpoints
         read.MapGet("/monitor", (ReadSide reads, CancellationToken ct) => reads.Get<IPipelineMonitor>().GetSnapshotAsync(ct)).WithName("monitor").WithSummary("Jobs, throughput, batches and workers (docpipe monitor).");
         read.MapGet("/consistency", (DashboardState state) => new { LastVerify = state.LastVerify }).WithName("last_verify").WithSummary("The last verify result of this server.");
         write.MapPost("/consistency/verify", VerifyAsync).WithName("verify").WithSummary("Compare each index with the registry (docpipe manage --verify-consistency).");
-        write.MapPost("/consistency/repair", (bool? autoFix, IIndexMaintenance maintenance, CancellationToken ct) =>
-            maintenance.RepairAsync(new RepairOptions { AutoFix = autoFix ?? false }, ct)).WithName("repair").WithSummary("Make the indexes match the registry; a dry run unless auto_fix (docpipe manage --repair-consistency).");
+        write.MapPost("/consistency/repair", (bool? autoFix, WriterSide writer, CancellationToken ct) =>
+            writer.RunAsync<IIndexMaintenance, RepairResult>((maintenance, token) => maintenance.RepairAsync(new RepairOptions { AutoFix = autoFix ?? false }, token), ct)).WithName("repair").WithSummary("Make the indexes match the registry; a dry run unless auto_fix (docpipe manage --repair-consistency).");
         write.MapPost("/consistency/backup", BackupAsync).WithName("backup").WithSummary("Back up the data folder into WebHost:BackupDirectory (docpipe manage --backup).");
         return app;
     }
@@ -61,7 +61,7 @@ internal static class ApiEndpoints
         return value;
     }
 
-    private static async Task<IngestResult> IngestAsync(IngestRequest request, SourceRoots roots, IDocPipeline docs, CancellationToken ct)
+    private static async Task<IngestResult> IngestAsync(IngestRequest request, SourceRoots roots, WriterSide writer, CancellationToken ct)
     {
         if (request.Sources is not { Length: > 0 } sources)
         {
@@ -74,10 +74,8 @@ internal static class ApiEndpoints
         }
 
         roots.ThrowIfNotAllowed(sources);
-        return await docs.IngestAsync(
-            sources,
-            new IngestOptions { UpdateMode = request.Mode ?? UpdateMode.Auto, Cleanup = request.Cleanup ?? CleanupMode.None, ForceReprocess = request.Force ?? false, LinkRoots = roots.Folders },
-            ct);
+        var options = new IngestOptions { UpdateMode = request.Mode ?? UpdateMode.Auto, Cleanup = request.Cleanup ?? CleanupMode.None, ForceReprocess = request.Force ?? false, LinkRoots = roots.Folders };
+        return await writer.RunAsync<IDocPipeline, IngestResult>((docs, token) => docs.IngestAsync(sources, options, token), ct);
     }
 
     private static async Task<SearchView> SearchAsync(string? q, int? top, string? mode, ReadSide reads, CancellationToken ct)
@@ -107,9 +105,9 @@ internal static class ApiEndpoints
     private static async Task<Results<Ok<DocumentDetailView>, ProblemHttpResult>> GetDocumentAsync(string id, ReadSide reads, CancellationToken ct) =>
         await DocumentDetailView.LoadAsync(reads, id, ct) is { } detail ? TypedResults.Ok(detail) : NoDocument(id);
 
-    private static async Task<Results<Ok<DocumentOperationView>, ProblemHttpResult>> RemoveDocumentAsync(string id, IIndexManager manager, CancellationToken ct) =>
-        await manager.ExistsAsync(CheckText(id, nameof(id))!, ct)
-            ? TypedResults.Ok(DocumentOperationView.From(await manager.RemoveAsync(id, ct)))
+    private static async Task<Results<Ok<DocumentOperationView>, ProblemHttpResult>> RemoveDocumentAsync(string id, ReadSide reads, WriterSide writer, CancellationToken ct) =>
+        await reads.Get<IIndexManager>().ExistsAsync(CheckText(id, nameof(id))!, ct)
+            ? TypedResults.Ok(DocumentOperationView.From(await writer.RunAsync<IIndexManager, DocumentOperationResult>((manager, token) => manager.RemoveAsync(id, token), ct)))
             : NoDocument(id);
 
     private static async Task<JobListView> ListJobsAsync(string? status, string? document, int? limit, IJobStore store, CancellationToken ct)
@@ -154,8 +152,11 @@ internal static class ApiEndpoints
         return report;
     }
 
-    private static Task<BackupResult> BackupAsync(string? format, IIndexMaintenance maintenance, BackupFolder folder, CancellationToken ct) =>
-        maintenance.BackupAsync(new BackupOptions { Destination = folder.Path, Format = WebWords.Parse<BackupFormat>(format, nameof(format)) ?? BackupFormat.Archive }, ct);
+    private static Task<BackupResult> BackupAsync(string? format, WriterSide writer, BackupFolder folder, CancellationToken ct)
+    {
+        var options = new BackupOptions { Destination = folder.Path, Format = WebWords.Parse<BackupFormat>(format, nameof(format)) ?? BackupFormat.Archive };
+        return writer.RunAsync<IIndexMaintenance, BackupResult>((maintenance, token) => maintenance.BackupAsync(options, token), ct);
+    }
 
     private static ProblemHttpResult NoDocument(string id) =>
         TypedResults.Problem($"There is no document '{id}'.", statusCode: StatusCodes.Status404NotFound);

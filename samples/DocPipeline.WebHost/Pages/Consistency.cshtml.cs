@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace DocPipeline.WebHost.Pages;
 
 /// <summary>The last verify result; verify, repair and back up.</summary>
-public sealed class ConsistencyModel(IIndexMaintenance maintenance, ReadSide reads, BackupFolder backups) : DashboardPage
+public sealed class ConsistencyModel(WriterSide writer, ReadSide reads, BackupFolder backups) : DashboardPage
 {
     internal DashboardState State => HttpContext.RequestServices.GetRequiredService<DashboardState>();
 
@@ -27,7 +27,8 @@ public sealed class ConsistencyModel(IIndexMaintenance maintenance, ReadSide rea
     /// <summary>Lists (or, with <paramref name="autoFix"/>, does) what makes the indexes match the registry.</summary>
     public Task<IActionResult> OnPostRepairAsync(bool autoFix) => WriteAsync(async () =>
     {
-        var repair = await maintenance.RepairAsync(new RepairOptions { AutoFix = autoFix }, HttpContext.RequestAborted);
+        var repair = await writer.RunAsync<IIndexMaintenance, RepairResult>(
+            (maintenance, token) => maintenance.RepairAsync(new RepairOptions { AutoFix = autoFix }, token), HttpContext.RequestAborted);
         State.Verified(repair.After ?? repair.Before);
         return repair.Actions.Count == 0 ? "Nothing to repair." : $"{(autoFix ? "Repaired" : "Would do")}: {string.Join("; ", repair.Actions.Take(10))}";
     });
@@ -35,7 +36,8 @@ public sealed class ConsistencyModel(IIndexMaintenance maintenance, ReadSide rea
     /// <summary>Backs up the data folder.</summary>
     public Task<IActionResult> OnPostBackupAsync() => WriteAsync(async () =>
     {
-        var backup = await maintenance.BackupAsync(new BackupOptions { Destination = backups.Path }, HttpContext.RequestAborted);
+        var backup = await writer.RunAsync<IIndexMaintenance, BackupResult>(
+            (maintenance, token) => maintenance.BackupAsync(new BackupOptions { Destination = backups.Path }, token), HttpContext.RequestAborted);
         return $"Backed up {backup.Documents} documents ({backup.Files} files, {backup.Bytes} bytes) to {backup.Path}.";
     });
 }

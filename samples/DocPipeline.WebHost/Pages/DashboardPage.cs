@@ -25,7 +25,7 @@ public abstract class DashboardPage : PageModel
         {
             TempData["Message"] = await action();
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or FolderBusyException)
         {
             TempData["Message"] = ex.Message;
         }

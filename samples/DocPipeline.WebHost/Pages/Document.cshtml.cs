@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace DocPipeline.WebHost.Pages;
 
 /// <summary>One document with its chunks; remove it.</summary>
-public sealed class DocumentModel(IIndexManager manager, ReadSide reads) : DashboardPage
+public sealed class DocumentModel(WriterSide writer, ReadSide reads) : DashboardPage
 {
     internal DocumentDetailView? Detail { get; private set; }
 
@@ -20,7 +20,8 @@ public sealed class DocumentModel(IIndexManager manager, ReadSide reads) : Dashb
     public Task<IActionResult> OnPostRemoveAsync(string id) => WriteAsync(
         async () =>
         {
-            var result = await manager.RemoveAsync(ApiEndpoints.CheckText(id, nameof(id))!, HttpContext.RequestAborted);
+            var checkedId = ApiEndpoints.CheckText(id, nameof(id))!;
+            var result = await writer.RunAsync<IIndexManager, DocumentOperationResult>((manager, token) => manager.RemoveAsync(checkedId, token), HttpContext.RequestAborted);
             return $"Document {id}: {WebWords.Word(result.Outcome)}.";
         },
         "/documents");

@@ -18,6 +18,9 @@ public sealed class IndexModel(ReadSide reads, IOptions<WebHostOptions> options)
 
     internal DashboardState State => HttpContext.RequestServices.GetRequiredService<DashboardState>();
 
+    /// <summary>Gets what this server's worker does: idle, processing, or waiting for another process that writes the folder.</summary>
+    public string Worker => HttpContext.RequestServices.GetRequiredService<FolderWorker>().State;
+
     /// <summary>Reads the snapshot.</summary>
     public async Task OnGetAsync(CancellationToken cancellationToken) => Snapshot = await reads.Get<IPipelineMonitor>().GetSnapshotAsync(cancellationToken);
 

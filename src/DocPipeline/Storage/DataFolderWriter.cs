@@ -130,6 +130,51 @@ internal sealed partial class DataFolderWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes this process the folder's writer if no other process is (like <see cref="EnterAsync"/>, without waiting):
+    /// true when this container holds the lock afterwards, or when no store needs it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The pipeline was opened read-only.</exception>
+    public bool TryEnter()
+    {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException(ReadOnlyMessage);
+        }
+
+        if (!_required || IsHeld)
+        {
+            return true;
+        }
+
+        // Another thread of this container is entering (and waiting): the folder is not free now.
+        if (!_enter.Wait(0))
+        {
+            return IsHeld;
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_held is null && SharedLock.TryTake(_directory, _time) is { } taken)
+            {
+                if (_disposed)
+                {
+                    taken.Release();
+                    ObjectDisposedException.ThrowIf(true, this);
+                }
+
+                _held = taken;
+            }
+
+            return _held is not null;
+        }
+        finally
+        {
+            _enter.Release();
+        }
+    }
+
     /// <summary>Describes who holds the folder's writer lock, from <see cref="OwnerFileName"/>, or says that it is not known.</summary>
     public static string DescribeOwner(string dataDirectory)
     {

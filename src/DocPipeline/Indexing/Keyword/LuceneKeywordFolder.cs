@@ -25,7 +25,8 @@ internal sealed class LuceneKeywordFolder(LuceneKeywordIndex keyword) : FolderIn
         }
         catch (DocPipelineStorageException ex)
         {
-            var held = !keyword.IsInMemory && IndexHealth.IsHeld(Path.Combine(keyword.Location, IndexWriter.WRITE_LOCK_NAME));
+            var held = ex is Storage.DataFolderInUseException
+                || (!keyword.IsInMemory && IndexHealth.IsHeld(Path.Combine(keyword.Location, IndexWriter.WRITE_LOCK_NAME)));
             return Task.FromResult(new StoreHealth(held ? StoreHealthState.InUse : StoreHealthState.Damaged, ex.Message));
         }
     }

@@ -29,7 +29,7 @@ namespace DocPipeline.Indexing.Keyword;
 /// <para>The folder is opened on first use. A folder held by another process or a damaged index is reported as a
 /// <see cref="DocPipelineStorageException"/> naming the folder, and the next call tries again.</para>
 /// </remarks>
-internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
+internal sealed partial class LuceneKeywordIndex : IKeywordIndex, IDisposable
 {
     private const int YieldEvery = 4096;
 
@@ -68,9 +68,12 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     /// <summary>Creates the default, on-disk index at the folder configured in <see cref="KeywordIndexOptions.Path"/>.</summary>
     public static LuceneKeywordIndex CreateOnDisk(IServiceProvider services)
     {
-        // One writing process per index folder: writes enter the data folder's writer lock first.
-        services.GetService<Storage.DataFolderWriter>()?.Require();
-        return Create(services, LuceneKeywordIndexSettings.OnDisk(services.GetRequiredService<IOptions<DocPipelineOptions>>().Value));
+        // One writing process per index folder: the index enters the data folder's writer lock before it opens write.lock.
+        var folderWriter = services.GetService<Storage.DataFolderWriter>();
+        folderWriter?.Require();
+        var index = Create(services, LuceneKeywordIndexSettings.OnDisk(services.GetRequiredService<IOptions<DocPipelineOptions>>().Value));
+        index._folderWriter = folderWriter;
+        return index;
     }
 
     /// <summary>Creates an in-memory index (for tests: nothing survives the process).</summary>
@@ -392,6 +395,7 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
     private async Task WriteAndCommitAsync(Action<IndexWriter> change, CancellationToken cancellationToken)
     {
         ThrowIfReadOnly();
+        await EnterFolderWriterAsync(cancellationToken).ConfigureAwait(false);
         var handle = OpenOrReport();
         if (!_settings.GroupCommit)
         {
@@ -463,6 +467,7 @@ internal sealed class LuceneKeywordIndex : IKeywordIndex, IDisposable
 
             if (_settings.Path is { } folder)
             {
+                EnterFolderWriter();
                 LuceneIndexHandle.RecoverRebuild(folder, _logger);
             }
 
