@@ -16,6 +16,16 @@ if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
     builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
 }
 
+// Run as a built dll from another folder (dotnet artifacts/bin/.../DocPipeline.WebHost.dll), the content root is that
+// folder: its appsettings.json is not read and wwwroot is not there. The build's static web assets manifest (absent
+// from a publish, where wwwroot is copied) still serves the stylesheet and scripts, and the framework's per-request
+// log lines stay off unless configured.
+builder.WebHost.UseStaticWebAssets();
+if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+{
+    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+}
+
 // This container only shares the job store with other processes; it never opens the indexes. Changes go through the
 // WriterSide (opened while there is something to write, so a docpipe batch beside the host gets its turn), reads
 // through the ReadSide, and the FolderWorker runs the queue's jobs whenever the folder is free.
