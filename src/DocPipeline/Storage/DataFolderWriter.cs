@@ -97,16 +97,8 @@ internal sealed partial class DataFolderWriter : IDisposable
             var waitingSince = (long?)null;
             while (_held is null)
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                if (SharedLock.TryTake(_directory, _time) is { } taken)
+                if (TryTakeLock())
                 {
-                    if (_disposed)
-                    {
-                        taken.Release();
-                        ObjectDisposedException.ThrowIf(true, this);
-                    }
-
-                    _held = taken;
                     if (waitingSince is { } started)
                     {
                         LogEntered(_logger, _directory, _time.GetElapsedTime(started).TotalSeconds);
@@ -155,24 +147,33 @@ internal sealed partial class DataFolderWriter : IDisposable
 
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_held is null && SharedLock.TryTake(_directory, _time) is { } taken)
-            {
-                if (_disposed)
-                {
-                    taken.Release();
-                    ObjectDisposedException.ThrowIf(true, this);
-                }
-
-                _held = taken;
-            }
-
-            return _held is not null;
+            return TryTakeLock();
         }
         finally
         {
             _enter.Release();
         }
+    }
+
+    /// <summary>
+    /// Takes the lock file when no other process holds it (the caller holds <c>_enter</c>); true when this container
+    /// holds it afterwards. A lock taken while the container was being disposed is let go again.
+    /// </summary>
+    private bool TryTakeLock()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_held is null && SharedLock.TryTake(_directory, _time) is { } taken)
+        {
+            if (_disposed)
+            {
+                taken.Release();
+                ObjectDisposedException.ThrowIf(true, this);
+            }
+
+            _held = taken;
+        }
+
+        return _held is not null;
     }
 
     /// <summary>Describes who holds the folder's writer lock, from <see cref="OwnerFileName"/>, or says that it is not known.</summary>
