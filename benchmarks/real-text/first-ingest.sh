@@ -3,7 +3,7 @@
 # does: Lucene commits (the final segments_N generation), segments left at the end, bytes allocated by the process and
 # its GC counts (from a startup hook built here, outside the repository, printing them at exit).
 # Prints one tab-separated line per run: label, round, wall s, user s, system s, peak RSS MB, duration_ms, commits,
-# segments, allocated MB, gen0, gen1, gen2, load average.
+# segments, allocated MB, gen0, gen1, gen2, CPU seconds by thread group (threads sampled every 200 ms), load average.
 # Usage: first-ingest.sh <corpus> <rounds> <label>=<docpipe.dll or published folder> [<label>=<...> ...]
 # Labels alternate within each round (base, new, base, new, ...) so both see the same machine load.
 set -euo pipefail
@@ -13,19 +13,76 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/hook"
 cat > "$work/hook/AllocationHook.csproj" <<'EOF'
 <Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><TargetFramework>net10.0</TargetFramework><AssemblyName>AllocationHook</AssemblyName></PropertyGroup>
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><AssemblyName>AllocationHook</AssemblyName><NoWarn>CS8618</NoWarn></PropertyGroup>
 </Project>
 EOF
 cat > "$work/hook/StartupHook.cs" <<'EOF'
 internal static class StartupHook
 {
-    public static void Initialize() => System.AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.File.WriteAllText(
-        System.Environment.GetEnvironmentVariable("ALLOCATION_HOOK_OUT")!,
-        $"{System.GC.GetTotalAllocatedBytes(true) / 1048576.0:F0}\t{System.GC.CollectionCount(0)}\t{System.GC.CollectionCount(1)}\t{System.GC.CollectionCount(2)}");
+    private static readonly System.Collections.Generic.Dictionary<string, (string Comm, double Ticks)> Threads = new();
+    private static System.Threading.Timer s_sampler;
+
+    public static void Initialize()
+    {
+        // Threads that end before the process does (stores closed at the end, retired pool threads) leave /proc: sample
+        // every thread's CPU time while the process runs, and once more at exit.
+        s_sampler = new System.Threading.Timer(_ => Sample(), null, 0, 200);
+        System.AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.File.WriteAllText(
+            System.Environment.GetEnvironmentVariable("ALLOCATION_HOOK_OUT")!,
+            $"{System.GC.GetTotalAllocatedBytes(true) / 1048576.0:F0}\t{System.GC.CollectionCount(0)}\t{System.GC.CollectionCount(1)}\t{System.GC.CollectionCount(2)}\t{ThreadCpu()}");
+    }
+
+    private static void Sample()
+    {
+        lock (Threads)
+        {
+            foreach (var task in System.IO.Directory.GetDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    var stat = System.IO.File.ReadAllText(task + "/stat");
+                    Threads[task] = (stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')], Ticks(stat));
+                }
+                catch (System.IO.IOException)
+                {
+                    // The thread ended meanwhile.
+                }
+            }
+        }
+    }
+
+    // CPU seconds (user + system) by what the threads do; "unseen" is the process total minus the sampled threads.
+    private static string ThreadCpu()
+    {
+        s_sampler.Dispose();
+        Sample();
+        var groups = new System.Collections.Generic.SortedDictionary<string, double>();
+        double seen = 0;
+        lock (Threads)
+        {
+            foreach (var (comm, ticks) in Threads.Values)
+            {
+                var group = comm.StartsWith(".NET TP Worker") ? "workers" : comm.StartsWith("DocPipeline key") ? "keyword"
+                    : comm.StartsWith("DocPipeline SQL") ? "sqlite" : comm.StartsWith(".NET Tiered") ? "jit"
+                    : comm.Contains("GC") ? "gc" : comm.StartsWith("Lucene Merge") ? "merge" : "other";
+                groups[group] = (groups.TryGetValue(group, out var sum) ? sum : 0) + ticks;
+                seen += ticks;
+            }
+        }
+
+        groups["unseen"] = Ticks(System.IO.File.ReadAllText("/proc/self/stat")) - seen;
+        return string.Join(" ", System.Linq.Enumerable.Select(groups, g => $"{g.Key}={g.Value / 100:F2}"));
+    }
+
+    private static double Ticks(string stat)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return double.Parse(fields[11]) + double.Parse(fields[12]);
+    }
 }
 EOF
 dotnet build "$work/hook" -c Release -o "$work/hook/out" > "$work/hook/build.log" 2>&1 || { cat "$work/hook/build.log"; exit 1; }
-printf 'label\tround\twall_s\tuser_s\tsys_s\trss_mb\tduration_ms\tcommits\tsegments\talloc_mb\tgen0\tgen1\tgen2\tload\n'
+printf 'label\tround\twall_s\tuser_s\tsys_s\trss_mb\tduration_ms\tcommits\tsegments\talloc_mb\tgen0\tgen1\tgen2\tthread_cpu_s\tload\n'
 for round in $(seq 1 "$rounds"); do
   for spec in "$@"; do
     label=${spec%%=*}; tool=${spec#*=}
