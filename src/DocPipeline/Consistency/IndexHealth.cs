@@ -11,12 +11,15 @@ namespace DocPipeline.Consistency;
 internal static class IndexHealth
 {
     /// <summary>Opens <paramref name="index"/> if needed and says whether it is usable.</summary>
+    /// <param name="index">The index.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <param name="probe">Check only what the index can check cheaply (see <see cref="FolderIndex.ProbeAsync"/>): a pipeline's start.</param>
     /// <returns>The state and, unless healthy, the error naming the index and its file.</returns>
-    public static async Task<(IndexState State, string? Error)> CheckAsync(ISearchIndex index, CancellationToken cancellationToken)
+    public static async Task<(IndexState State, string? Error)> CheckAsync(ISearchIndex index, CancellationToken cancellationToken, bool probe = false)
     {
         if (FolderIndex.Of(index) is { } folder)
         {
-            var health = await folder.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var health = await (probe ? folder.ProbeAsync(cancellationToken) : folder.OpenAsync(cancellationToken)).ConfigureAwait(false);
             return (health.State switch
             {
                 StoreHealthState.Healthy => IndexState.Healthy,

@@ -21,6 +21,9 @@ namespace DocPipeline.Consistency;
 /// folder locked: a host that only enqueues (a web front end) does not take the indexes from the worker process that
 /// writes them. Before a first ingest or search the container's own indexes are checked, since they are about to be
 /// opened anyway. A folder held by another process is that process's to check, and is skipped.</para>
+/// <para>Each index is checked as cheaply as it allows (<see cref="Indexing.FolderIndex.ProbeAsync"/>): the vector
+/// index checks its catalog's ends and its vector file and loads its entries only for the first search or write,
+/// so a run that changes nothing never loads them.</para>
 /// </remarks>
 internal sealed class IndexStartupCheck(
     IEnumerable<IIndexFolder> indexFolders,
@@ -103,7 +106,7 @@ internal sealed class IndexStartupCheck(
 
     private async Task CheckAsync(ISearchIndex index, string location, CancellationToken cancellationToken)
     {
-        var (state, error) = await IndexHealth.CheckAsync(index, cancellationToken).ConfigureAwait(false);
+        var (state, error) = await IndexHealth.CheckAsync(index, cancellationToken, probe: true).ConfigureAwait(false);
         switch (state)
         {
             case IndexState.InUse:

@@ -35,6 +35,13 @@ internal abstract class FolderIndex
     /// <returns>The state and, unless healthy, the error naming the index and its file.</returns>
     public abstract Task<StoreHealth> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="OpenAsync"/>, but as cheaply as the index allows: what a pipeline checks when it starts. An
+    /// index may leave loading the rest to its first use (which reports damage found then).
+    /// </summary>
+    /// <returns>The state and, unless healthy, the error naming the index and its file.</returns>
+    public virtual Task<StoreHealth> ProbeAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     /// <summary>Moves the files of a damaged index aside (never deleting them) and opens it empty.</summary>
     /// <returns>Where the damaged files went, or <see langword="null"/> when there were none.</returns>
     public abstract Task<string?> SetAsideDamagedAsync(TimeProvider time, CancellationToken cancellationToken);

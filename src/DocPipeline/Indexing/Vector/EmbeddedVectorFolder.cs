@@ -13,9 +13,13 @@ internal sealed class EmbeddedVectorFolder(EmbeddedVectorIndex vector) : FolderI
 
     public override Func<string, bool> IsIndexFile => EmbeddedVectorIndex.IsIndexFile;
 
-    public override async Task<StoreHealth> OpenAsync(CancellationToken cancellationToken)
+    public override Task<StoreHealth> OpenAsync(CancellationToken cancellationToken) => HealthAsync(vector.TryOpenAsync(cancellationToken));
+
+    public override Task<StoreHealth> ProbeAsync(CancellationToken cancellationToken) => HealthAsync(vector.TryProbeAsync(cancellationToken));
+
+    private static async Task<StoreHealth> HealthAsync(Task<DocPipelineStorageException?> open)
     {
-        if (await vector.TryOpenAsync(cancellationToken).ConfigureAwait(false) is not { } failure)
+        if (await open.ConfigureAwait(false) is not { } failure)
         {
             return StoreHealth.Healthy;
         }

@@ -158,7 +158,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
     /// <inheritdoc/>
     public async IAsyncEnumerable<IndexEntry> ListEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (await GetStoreAsync(cancellationToken).ConfigureAwait(false) is not { } store)
+        if (await GetStoreAsync(cancellationToken, loaded: false).ConfigureAwait(false) is not { } store)
         {
             yield break;
         }
@@ -172,7 +172,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
     /// <inheritdoc/>
     public async Task<IndexStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
-        var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        var store = await GetStoreAsync(cancellationToken, loaded: false).ConfigureAwait(false);
         return store?.GetStatistics() ?? new IndexStatistics(0, 0, 0);
     }
 
@@ -187,11 +187,21 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
     /// </summary>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="null"/> when the index is open; otherwise the error, naming the damaged or missing file.</returns>
-    internal async Task<DocPipelineStorageException?> TryOpenAsync(CancellationToken cancellationToken)
+    internal Task<DocPipelineStorageException?> TryOpenAsync(CancellationToken cancellationToken) => TryOpenAsync(loaded: true, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="TryOpenAsync(CancellationToken)"/>, but leaves the entries unloaded until the first search or
+    /// write: the check of a pipeline's start (see <see cref="VectorStore.Probe"/>), which costs a few page reads.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="null"/> when the index is open; otherwise the error, naming the damaged or missing file.</returns>
+    internal Task<DocPipelineStorageException?> TryProbeAsync(CancellationToken cancellationToken) => TryOpenAsync(loaded: false, cancellationToken);
+
+    private async Task<DocPipelineStorageException?> TryOpenAsync(bool loaded, CancellationToken cancellationToken)
     {
         try
         {
-            await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+            await GetStoreAsync(cancellationToken, loaded).ConfigureAwait(false);
             return null;
         }
         catch (DocPipelineStorageException ex)
@@ -202,7 +212,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
 
     /// <summary>
     /// Moves the index files aside (renamed with a <c>.damaged-…</c> suffix, never deleted) and opens a new, empty
-    /// index in the folder: the first step of rebuilding an index that <see cref="TryOpenAsync"/> reported damaged.
+    /// index in the folder: the first step of rebuilding an index that <see cref="TryOpenAsync(CancellationToken)"/> reported damaged.
     /// </summary>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The suffix the moved files were given.</returns>
@@ -270,7 +280,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
     internal async Task<IReadOnlyDictionary<string, string>?> GetMetadataAsync(string chunkId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chunkId);
-        var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        var store = await GetStoreAsync(cancellationToken, loaded: false).ConfigureAwait(false);
         return store is null ? null : await store.ReadMetadataAsync(chunkId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -280,7 +290,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
     internal async IAsyncEnumerable<VectorRecord> StreamRecordsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ThrowIfReadOnly();
-        var store = (await GetStoreAsync(cancellationToken).ConfigureAwait(false))!;
+        var store = (await GetStoreAsync(cancellationToken, loaded: false).ConfigureAwait(false))!;
         await foreach (var record in store.StreamRecordsAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return record;
@@ -290,7 +300,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
     /// <summary>Gets the dimensions of the stored vectors, or <see langword="null"/> while the index holds none.</summary>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     internal async Task<int?> GetDimensionsAsync(CancellationToken cancellationToken) =>
-        (await GetStoreAsync(cancellationToken).ConfigureAwait(false))?.Dimensions;
+        (await GetStoreAsync(cancellationToken, loaded: false).ConfigureAwait(false))?.Dimensions;
 
     /// <summary>For tests: holds the write gate until the result is disposed, so that writes queue up behind it.</summary>
     internal async Task<IDisposable> HoldWritesAsync()
@@ -333,7 +343,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
             previous?.Dispose();
             _folderLock ??= VectorFolderLock.Acquire(_directory);
             whileClosed?.Invoke();
-            await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+            OpenCore();
         }
         finally
         {
@@ -385,7 +395,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var store = _store ?? await OpenCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            var store = await OpenLoadedAsync(CancellationToken.None).ConfigureAwait(false);
             var batches = new List<NormalizedVectorBatch>(waiting.Count);
             var included = new List<PendingUpsert>(waiting.Count);
             foreach (var upsert in waiting)
@@ -435,7 +445,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var store = _store ?? await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+            var store = await OpenLoadedAsync(cancellationToken).ConfigureAwait(false);
             await write(store).ConfigureAwait(false);
         }
         finally
@@ -445,7 +455,9 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
     }
 
     /// <summary>The open store (read-only: the current snapshot, or <see langword="null"/> while the folder holds no index).</summary>
-    private async ValueTask<VectorStore?> GetStoreAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <param name="loaded">Whether the caller needs the entries loaded (a search does; a count or a catalog read does not).</param>
+    private async ValueTask<VectorStore?> GetStoreAsync(CancellationToken cancellationToken, bool loaded = true)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_readOnly)
@@ -453,7 +465,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
             return await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (Volatile.Read(ref _store) is { } open)
+        if (Volatile.Read(ref _store) is { } open && (open.IsLoaded || !loaded))
         {
             return open;
         }
@@ -462,7 +474,7 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _store ?? await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+            return loaded ? await OpenLoadedAsync(cancellationToken).ConfigureAwait(false) : _store ?? OpenCore();
         }
         finally
         {
@@ -470,16 +482,31 @@ internal sealed partial class EmbeddedVectorIndex : IVectorIndex, IDisposable, I
         }
     }
 
-    /// <summary>Takes the folder lock and opens the store; the gate is held. A failure is not cached, so a fixed folder opens on the next call.</summary>
-    private async Task<VectorStore> OpenCoreAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the folder lock and opens the store, leaving its entries unloaded; the gate is held. A failure is not
+    /// cached, so a fixed folder opens on the next call.
+    /// </summary>
+    private VectorStore OpenCore()
     {
         _folderLock ??= VectorFolderLock.Acquire(_directory);
 
         // A rebuild writes its index beside this folder: swap in a finished one, delete one that died.
         RebuildStaging.Recover(_directory, IsIndexFile, TryLockFolder, _logger);
-        var store = await VectorStore.OpenAsync(_directory, _initialCapacity, _logger, cancellationToken).ConfigureAwait(false);
+        var store = VectorStore.Open(_directory, _initialCapacity, _logger);
         Volatile.Write(ref _store, store);
-        VectorIndexLog.Opened(_logger, _directory, store.Count, store.Dimensions ?? 0);
+        return store;
+    }
+
+    /// <summary>Opens the store unless it is open, and loads its entries unless they are loaded; the gate is held.</summary>
+    private async Task<VectorStore> OpenLoadedAsync(CancellationToken cancellationToken)
+    {
+        var store = _store ?? OpenCore();
+        if (!store.IsLoaded)
+        {
+            await store.EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+            VectorIndexLog.Opened(_logger, _directory, store.Count, store.Dimensions ?? 0);
+        }
+
         return store;
     }
 

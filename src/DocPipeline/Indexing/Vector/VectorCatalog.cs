@@ -12,7 +12,7 @@ namespace DocPipeline.Indexing.Vector;
 /// from the entries. The <c>UNIQUE</c> constraint on <c>slot</c> makes a bug that would point two chunks at one
 /// vector fail its commit instead of corrupting the index.
 /// </remarks>
-internal sealed class VectorCatalog : IDisposable
+internal sealed partial class VectorCatalog : IDisposable
 {
     /// <summary>What the file holds, for error messages.</summary>
     public const string Description = "vector index catalog";
@@ -51,11 +51,6 @@ internal sealed class VectorCatalog : IDisposable
     /// <summary>Opens (creating when missing) the catalog at <paramref name="path"/>.</summary>
     /// <exception cref="DocPipelineStorageException">The file cannot be opened or is not a valid catalog.</exception>
     public static VectorCatalog Open(string path) => new(SqliteDatabase.Open(path, Description, Schema));
-
-    /// <summary>Reads the dimensions fixed by the first upsert, or <see langword="null"/> while the index holds none.</summary>
-    /// <remarks>A long, as stored: the caller rejects a value no vector file could have.</remarks>
-    public long? ReadDimensions() => _database.Read(session =>
-        session.Scalar("SELECT value FROM vector_settings WHERE name = 'dimensions';") as long?);
 
     /// <summary>
     /// Reads the dimensions and every entry with its slot and checksum in one read transaction, so both come from the

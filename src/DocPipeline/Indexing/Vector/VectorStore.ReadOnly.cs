@@ -76,9 +76,7 @@ internal sealed partial class VectorStore
         var (stored, rows) = _catalog.ReadSnapshot();
         if (stored is <= 0 or > VectorNormalization.MaxDimensions)
         {
-            throw new DocPipelineStorageException(
-                $"The {VectorCatalog.Description} '{_catalog.Path}' is damaged: it records {stored} dimensions. Restore the folder from a backup, " +
-                "or rebuild the vector index from the document registry.");
+            throw DamagedDimensions(stored);
         }
 
         var dimensions = (int?)stored;
@@ -113,6 +111,7 @@ internal sealed partial class VectorStore
         }
 
         Dimensions = dimensions;
+        _loaded = true;
         return null;
     }
 

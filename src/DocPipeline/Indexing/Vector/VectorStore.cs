@@ -63,10 +63,11 @@ internal sealed partial class VectorStore : IDisposable
 
     /// <summary>
     /// Opens the index in <paramref name="directory"/> (its lock must already be held), creating an empty one when
-    /// the folder holds none, and loads the entries into memory.
+    /// the folder holds none, and checks the catalog against the vector file without loading the entries (see
+    /// <see cref="Probe"/>); <see cref="EnsureLoadedAsync"/> loads them before the first search or write.
     /// </summary>
     /// <exception cref="DocPipelineStorageException">A file is missing, damaged, or unreadable; the message names it.</exception>
-    public static async Task<VectorStore> OpenAsync(string directory, int initialCapacity, ILogger logger, CancellationToken cancellationToken)
+    public static VectorStore Open(string directory, int initialCapacity, ILogger logger)
     {
         var catalogPath = Path.Combine(directory, CatalogFileName);
         var vectorPath = Path.Combine(directory, VectorFileName);
@@ -83,7 +84,7 @@ internal sealed partial class VectorStore : IDisposable
         var store = new VectorStore(directory, initialCapacity, logger, VectorCatalog.Open(catalogPath));
         try
         {
-            await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+            store.Probe();
             return store;
         }
         catch
@@ -109,6 +110,11 @@ internal sealed partial class VectorStore : IDisposable
             if (Dimensions is not int dimensions)
             {
                 return true;
+            }
+
+            if (!_loaded)
+            {
+                throw new InvalidOperationException("The vector store searched before its entries were loaded.");
             }
 
             var normalized = VectorNormalization.NormalizeQuery(query, dimensions);
@@ -247,8 +253,7 @@ internal sealed partial class VectorStore : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            entries = _entries.Count;
-            documents = _chunksPerDocument.Count;
+            (entries, documents) = _loaded ? (_entries.Count, _chunksPerDocument.Count) : _catalog.Count();
         }
         finally
         {
@@ -432,41 +437,23 @@ internal sealed partial class VectorStore : IDisposable
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var stored = _catalog.ReadDimensions();
-        if (stored is <= 0 or > VectorNormalization.MaxDimensions)
-        {
-            throw new DocPipelineStorageException(
-                $"The {VectorCatalog.Description} '{_catalog.Path}' is damaged: it records {stored} dimensions. Restore the folder from a backup, " +
-                "or rebuild the vector index from the document registry.");
-        }
-
-        var dimensions = (int?)stored;
-        if (dimensions is int value)
-        {
-            _file = VectorSlotFile.Open(_vectorPath, value);
-            _slots = new VectorSlotEntry?[_file.Capacity];
-        }
-
+        var capacity = _file?.Capacity ?? 0;
+        var slots = new VectorSlotEntry?[capacity];
         await foreach (var entry in _catalog.StreamSlotsAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (entry.Slot < 0 || entry.Slot >= _slots.Length || _slots[entry.Slot] is not null)
+            if (entry.Slot < 0 || entry.Slot >= capacity || slots[entry.Slot] is not null)
             {
-                throw new DocPipelineStorageException(dimensions is null
-                    ? $"The {VectorCatalog.Description} '{_catalog.Path}' is damaged: it lists chunk '{entry.ChunkId}' but records no dimensions. " +
-                      "Restore the folder from a backup, or rebuild the vector index from the document registry."
-                    : $"The vector file '{_vectorPath}' is damaged: the catalog '{_catalog.Path}' places chunk '{entry.ChunkId}' in slot {entry.Slot}, " +
-                      $"but the file holds only {_slots.Length} vectors (was it truncated or replaced?). Restore the folder from a backup, " +
-                      "or rebuild the vector index from the document registry.");
+                throw Misplaced(entry, capacity);
             }
 
-            _slots[entry.Slot] = entry;
+            slots[entry.Slot] = entry;
             _entries[entry.ChunkId] = entry;
             AddDocument(entry.DocumentId);
             _scanLimit = Math.Max(_scanLimit, entry.Slot + 1);
         }
 
-        Dimensions = dimensions;
-        _allocator = VectorSlotAllocator.ForOpenedFile(_slots.Length, slot => _slots[slot] is not null, MakeCatalogDurable());
+        _slots = slots;
+        _allocator = VectorSlotAllocator.ForOpenedFile(capacity, slot => slots[slot] is not null, MakeCatalogDurable());
     }
 
     private TopKHeap Scan(float[] query, int k, int parallelism, CancellationToken cancellationToken)

@@ -200,13 +200,15 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
         Assert.Equal(0, await RunFlockAsync(lockFile));
     }
 
-    [Fact]
-    public async Task Open_VectorFileMissing_ReportsItByName()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Open_VectorFileMissing_ReportsItByName(bool probe)
     {
         await SeedAndCloseAsync();
         File.Delete(VectorFile);
 
-        var error = await Open().TryOpenAsync(CancellationToken.None);
+        var error = await TryOpenAsync(Open(), probe);
 
         Assert.NotNull(error);
         Assert.Contains(VectorFile, error.Message, StringComparison.Ordinal);
@@ -232,9 +234,11 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(4096 + 16)]
-    [InlineData(4096 + (4 * 16) + 3)]
-    public async Task Open_VectorFileTruncatedOrOfBrokenLength_ReportsItByName(int length)
+    [InlineData(4096 + 16, false)]
+    [InlineData(4096 + (4 * 16) + 3, false)]
+    [InlineData(4096 + 16, true)]
+    [InlineData(4096 + (4 * 16) + 3, true)]
+    public async Task Open_VectorFileTruncatedOrOfBrokenLength_ReportsItByName(int length, bool probe)
     {
         await SeedAndCloseAsync();
         await using (var file = new FileStream(VectorFile, FileMode.Open, FileAccess.Write))
@@ -242,7 +246,7 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
             file.SetLength(length);
         }
 
-        var error = await Open().TryOpenAsync(CancellationToken.None);
+        var error = await TryOpenAsync(Open(), probe);
 
         Assert.NotNull(error);
         Assert.Contains(VectorFile, error.Message, StringComparison.Ordinal);
@@ -615,6 +619,10 @@ public sealed class EmbeddedVectorIndexTests : IAsyncLifetime
 
         return false;
     }
+
+    /// <summary>The full open, or the cheap one of a pipeline's start (see <see cref="EmbeddedVectorIndex.TryProbeAsync"/>).</summary>
+    private static Task<DocPipelineStorageException?> TryOpenAsync(EmbeddedVectorIndex index, bool probe) =>
+        probe ? index.TryProbeAsync(CancellationToken.None) : index.TryOpenAsync(CancellationToken.None);
 
     private async Task SeedAndCloseAsync()
     {
