@@ -21,7 +21,8 @@ namespace DocPipeline.Benchmarks.Chunking;
 /// Files: <c>DOCPIPELINE_BENCH_FILES</c> (paths separated by <c>;</c>: <c>.md</c>, <c>.html</c>, <c>.txt</c>,
 /// <c>.txt.gz</c>, <c>.pdf</c>), else the rustup and Debian documentation found on this machine. A DOCX is written
 /// from the first plain-text file (one paragraph per line, blank lines dropped). PDF edits insert a line into one
-/// page's extracted text, because a real PDF cannot be edited here; DOCX edits insert a paragraph and extract again.
+/// page's extracted text, or a sentence inside one of its paragraphs (one line each, the wrapped lines joined), because
+/// a real PDF cannot be edited here; DOCX edits insert a paragraph and extract again.
 /// <c>DOCPIPELINE_BENCH_LOCALITY=0</c> skips the edit reports (minutes) to time the chunking alone.
 /// </remarks>
 [MemoryDiagnoser]
@@ -60,6 +61,7 @@ public class EditLocalityBenchmarks
                 var pdf = Extract(new PdfExtractor(), KnownMediaTypes.Pdf, File.ReadAllBytes(file));
                 _documents.Add(pdf);
                 Report(name, pdf, random => InsertIntoPage(pdf, random));
+                Report(name + ", sentence inside a paragraph", pdf, random => InsertIntoParagraph(pdf, random));
                 continue;
             }
 
@@ -146,6 +148,32 @@ public class EditLocalityBenchmarks
         var lines = sections[page].Text.Split('\n').ToList();
         lines.Insert(random.Next(lines.Count + 1), "An inserted line about edit locality.");
         sections[page] = sections[page] with { Text = string.Join('\n', lines) };
+        return new ExtractedDocument { Sections = sections };
+    }
+
+    /// <summary>
+    /// Inserts a sentence after a sentence in the middle of a paragraph of a random page (a paragraph is one line of the
+    /// extracted text): what an edit that makes the rest of a PDF paragraph wrap again does to the text.
+    /// </summary>
+    private static ExtractedDocument InsertIntoParagraph(ExtractedDocument pdf, Random random)
+    {
+        var sections = pdf.Sections.ToList();
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var page = random.Next(sections.Count);
+            var lines = sections[page].Text.Split('\n');
+            var line = random.Next(lines.Length);
+            var end = lines[line].IndexOf(". ", lines[line].Length / 2, StringComparison.Ordinal);
+            if (lines[line].Length < 300 || end < 0)
+            {
+                continue;
+            }
+
+            lines[line] = lines[line].Insert(end + 2, "An inserted sentence about edit locality. ");
+            sections[page] = sections[page] with { Text = string.Join('\n', lines) };
+            break;
+        }
+
         return new ExtractedDocument { Sections = sections };
     }
 

@@ -7,8 +7,9 @@ namespace DocPipeline.Chunking;
 /// <para>
 /// Units are sentences (or lines) even when their paragraph would fit in one unit, so an edit that takes a paragraph,
 /// list or table over or under the unit limit changes only the edited unit. A paragraph's last sentence weighs the
-/// whole paragraph and the others a quarter of their tokens (<see cref="ChunkUnit.EndWeight"/>), so chunks still end
-/// mostly at paragraph ends. Then three steps, each of which reads only a bounded stretch of content:
+/// whole paragraph and, when the paragraph fits one chunk, the others a quarter of their tokens
+/// (<see cref="ChunkUnit.EndWeight"/>), so chunks still end mostly at paragraph ends. Then three steps, each of
+/// which reads only a bounded stretch of content:
 /// </para>
 /// <list type="number">
 /// <item><description>An <em>anchor</em> is a unit whose hash falls under a threshold set by its weight alone (one
@@ -198,7 +199,10 @@ internal sealed partial class TokenAwareChunker
     /// <summary>
     /// Adds the sentences of a paragraph as units, whether or not the whole paragraph would fit in one unit, so that
     /// an edit that takes a paragraph over or under the unit limit does not change every unit of it. The last sentence
-    /// weighs the whole paragraph and the others a quarter of their tokens, so chunks still end mostly at paragraph ends.
+    /// weighs the whole paragraph and, in a paragraph that fits one chunk, the others a quarter of their tokens, so
+    /// chunks still end mostly at paragraph ends. In a paragraph longer than the limit, which must be cut anyway, the
+    /// other sentences weigh their own tokens, so anchors cut it where its own sentences say: before, such a paragraph
+    /// was one segment cut only by its lowest units, which an edit inside the paragraph could re-cut as a whole.
     /// </summary>
     private void AddSentences(string text, List<ChunkUnit> units, List<CountedSpan> sentences, int first, int total, bool fits, List<TextSpan> scratch)
     {
@@ -211,7 +215,7 @@ internal sealed partial class TokenAwareChunker
                 continue;
             }
 
-            var weight = index == sentences.Count - 1 ? Math.Max(total, tokens) : Math.Max(1, tokens / 4);
+            var weight = index == sentences.Count - 1 ? Math.Max(total, tokens) : fits ? Math.Max(1, tokens / 4) : tokens;
             var kind = fits && sentences.Count - first == 1 ? ChunkUnitKind.Paragraph : ChunkUnitKind.Sentence;
             units.Add(new ChunkUnit(sentence, tokens, kind, Hash(text, sentence), index, 1, weight));
         }

@@ -1,22 +1,17 @@
 using System.Globalization;
 using UglyToad.PdfPig;
-using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 using UglyToad.PdfPig.Exceptions;
 
 namespace DocPipeline.Extraction;
 
 /// <summary>
-/// Reads PDF with PdfPig: one section per page (1-based page numbers), text in the order the page draws it with
-/// paragraphs separated by blank lines; <c>title</c> and <c>author</c> from the document information. A PDF that
-/// needs a password is refused as encrypted; one encrypted with an owner password only is read.
+/// Reads PDF with PdfPig: one section per page (1-based page numbers), text blocks in the order the page draws them,
+/// separated by blank lines, the wrapped lines of a paragraph joined into one line (see <c>PdfExtractor.Lines.cs</c>);
+/// <c>title</c> and <c>author</c> from the document information. A PDF that needs a password is refused as
+/// encrypted; one encrypted with an owner password only is read.
 /// </summary>
-internal sealed class PdfExtractor : IDocumentExtractor
+internal sealed partial class PdfExtractor : IDocumentExtractor
 {
-    private static readonly ContentOrderTextExtractor.Options TextOptions = new()
-    {
-        SeparateParagraphsWithDoubleNewline = true,
-        ReplaceWhitespaceWithSpace = true,
-    };
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> MediaTypes { get; } = [KnownMediaTypes.Pdf];
@@ -68,19 +63,7 @@ internal sealed class PdfExtractor : IDocumentExtractor
     {
         try
         {
-            var page = document.GetPage(number);
-            var writer = new TextBlockWriter();
-            foreach (var paragraph in ContentOrderTextExtractor.GetText(page, TextOptions).ReplaceLineEndings("\n").Split("\n\n"))
-            {
-                writer.ParagraphBreak();
-                foreach (var line in paragraph.AsSpan().EnumerateLines())
-                {
-                    writer.LineBreak();
-                    writer.Write(line);
-                }
-            }
-
-            return writer.ToString();
+            return WriteBlocks(document.GetPage(number));
         }
         catch (Exception ex) when (ex is not PdfDocumentEncryptedException && ContentFault.IsContentFault(ex))
         {
