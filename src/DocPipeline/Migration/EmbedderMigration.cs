@@ -105,9 +105,16 @@ internal sealed partial class EmbedderMigration(
         try
         {
             await EnterWriterAsync(cancellationToken).ConfigureAwait(false);
-            await CatchUpAndVerifyAsync(index, sourceKey, Resilient(source), record.SourceGeneration ?? "(original)", cancellationToken).ConfigureAwait(false);
+            var cleared = await CatchUpAndVerifyAsync(index, sourceKey, Resilient(source), record.SourceGeneration ?? "(original)", cancellationToken).ConfigureAwait(false);
+            if (cleared)
+            {
+                // The old generation held the new model's vectors (a restored backup put them there), so the new model's
+                // own generation is not what the migration built: it is dropped, and moving forward again is a new migration.
+                await generations.DeleteGenerationAsync(record.TargetGeneration, cancellationToken).ConfigureAwait(false);
+            }
+
             await settings.SetSettingAsync(RegistrySettings.Embedder, sourceKey, cancellationToken).ConfigureAwait(false);
-            record = record with { State = EmbedderMigrationState.RolledBack, UpdatedAt = time.GetUtcNow() };
+            record = record with { State = EmbedderMigrationState.RolledBack, OtherGenerationKept = !cleared, UpdatedAt = time.GetUtcNow() };
             await record.WriteAsync(settings, cancellationToken).ConfigureAwait(false);
             embeddings.Forget();
             await generations.PublishGenerationAsync(record.SourceGeneration, cancellationToken).ConfigureAwait(false);

@@ -293,6 +293,45 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RollbackAsync_AfterRestoringASwitchedBackupIntoAnEmptyFolder_ReembedsWithTheOldModel()
+    {
+        List<string> before;
+        BackupResult backup;
+        await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
+        {
+            before = await ConsistencyCorpus.SearchAllAsync(source.Pipeline);
+            await source.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null);
+        }
+
+        await using (var migrated = new TestPipeline(_directory, embedder: new CountingEmbeddingGenerator(TargetDimensions)))
+        {
+            backup = await migrated.Get<IIndexMaintenance>().BackupAsync(new BackupOptions { Destination = _directory.File("backups/switched.tar.gz") });
+        }
+
+        // The backup's vector index is the new model's; restored into an empty folder, it is the only one there.
+        var elsewhere = _directory.File("elsewhere");
+        await using (var restoring = new TestPipeline(_directory, options: o => o.DataDirectory = elsewhere, embedder: new CountingEmbeddingGenerator(TargetDimensions)))
+        {
+            await restoring.Get<IIndexMaintenance>().RestoreAsync(new RestoreOptions { Source = backup.Path });
+        }
+
+        // Its entries match the registry's ids and versions, but hold the new model's vectors: the rollback must see that.
+        await using (var old = new TestPipeline(_directory, options: o => o.DataDirectory = elsewhere))
+        {
+            var rolledBack = await old.Get<IEmbedderMigration>().RollbackAsync(new CountingEmbeddingGenerator());
+            Assert.Equal(EmbedderMigrationState.RolledBack, rolledBack.State);
+
+            // The new model's generation did not survive the restore as built: it is not offered for a switch back.
+            Assert.False(rolledBack.OtherGenerationKept);
+        }
+
+        await using var back = new TestPipeline(_directory, options: o => o.DataDirectory = elsewhere);
+        Assert.Equal(HashingEmbeddingGenerator.DefaultDimensions, await VectorDimensionsAsync(back));
+        Assert.Equal(before, await ConsistencyCorpus.SearchAllAsync(back.Pipeline));
+        Assert.True((await back.Get<IIndexMaintenance>().VerifyAsync()).IsConsistent);
+    }
+
+    [Fact]
     public async Task MigrateAsync_ToTheServingEmbedder_Refused()
     {
         await using var source = await ConsistencyCorpus.IngestedAsync(_directory);
