@@ -49,6 +49,7 @@ internal sealed partial class EmbedderMigration(
         ArgumentNullException.ThrowIfNull(target);
         var generations = Generations();
         var targetKey = await EmbeddingService.DescribeAsync(target, cancellationToken).ConfigureAwait(false);
+        await ThrowIfRegistryOverInputLimitAsync(targetKey, cancellationToken).ConfigureAwait(false);
         var record = await StartOrResumeAsync(targetKey, cancellationToken).ConfigureAwait(false);
         var generator = Resilient(target);
 

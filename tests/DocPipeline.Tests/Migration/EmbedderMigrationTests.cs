@@ -246,7 +246,7 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task MigrateAsync_ChunksLongerThanTheConfiguredLimit_RefusedNamingTheOptionThenResumes()
+    public async Task MigrateAsync_ChunksLongerThanTheConfiguredLimit_RefusedWithTheCountsBeforeStartingThenRuns()
     {
         List<string> before;
         await using (var source = await ConsistencyCorpus.IngestedAsync(_directory))
@@ -257,17 +257,27 @@ public sealed class EmbedderMigrationTests : IAsyncDisposable
         // The target model's limit, as configured for it, is below the chunks the folder was built with.
         await using (var small = new TestPipeline(_directory, options: o => { o.Chunking.MaxTokens = 64; o.Chunking.TargetTokens = 48; o.Chunking.OverlapTokens = 8; }))
         {
-            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => small.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null));
+            var target = new CountingEmbeddingGenerator(TargetDimensions);
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => small.Get<IEmbedderMigration>().MigrateAsync(target, progress: null));
 
             Assert.Contains("DocPipeline:Chunking:MaxTokens (64)", error.Message, StringComparison.Ordinal);
             Assert.Contains("does not re-chunk", error.Message, StringComparison.Ordinal);
+
+            // Said at once, for the whole folder: how many documents and chunks are over the limit; nothing was embedded.
+            var counts = System.Text.RegularExpressions.Regex.Match(error.Message, @"(\d+) of (\d+) documents \((\d+) chunks\)");
+            Assert.True(counts.Success, error.Message);
+            var documents = (await small.Get<IDocumentRegistry>().GetStatisticsAsync()).Documents;
+            Assert.Equal(documents.ToString(System.Globalization.CultureInfo.InvariantCulture), counts.Groups[2].Value);
+            Assert.InRange(int.Parse(counts.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 2, documents);
+            Assert.True(int.Parse(counts.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) >= int.Parse(counts.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(0, target.Texts);
             var status = await small.Get<IEmbedderMigration>().GetStatusAsync();
-            Assert.Equal(EmbedderMigrationState.Building, status.State);
+            Assert.Equal(EmbedderMigrationState.None, status.State);
             Assert.Equal(HashingEmbeddingGenerator.ModelId + ":" + HashingEmbeddingGenerator.DefaultDimensions, status.ServingEmbedder);
             Assert.Equal(before, await ConsistencyCorpus.SearchAllAsync(small.Pipeline));
         }
 
-        // With a limit the chunks fit, the same migration resumes and switches.
+        // With a limit the chunks fit, the migration runs and switches.
         await using var fits = new TestPipeline(_directory);
         Assert.Equal(EmbedderMigrationState.Switched, (await fits.Get<IEmbedderMigration>().MigrateAsync(new CountingEmbeddingGenerator(TargetDimensions), progress: null)).State);
     }
