@@ -28,10 +28,13 @@ internal sealed partial class EmbedderMigration
 
     /// <summary>
     /// Makes <paramref name="index"/> hold exactly the registry's committed chunks: writes the missing and stale ones
-    /// (embedding what the cache lacks), deletes the rest; repeats until a pass finds nothing to do.
+    /// (embedding what the cache lacks), deletes the rest; repeats until a pass finds nothing to do. A generation holding
+    /// another model's vectors is cleared first.
     /// </summary>
-    private async Task CatchUpAndVerifyAsync(IVectorIndex index, string model, IEmbeddingGenerator<string, Embedding<float>> generator, string generation, CancellationToken cancellationToken)
+    /// <returns>Whether the generation held another model's vectors and was cleared (every chunk was embedded again).</returns>
+    private async Task<bool> CatchUpAndVerifyAsync(IVectorIndex index, string model, IEmbeddingGenerator<string, Embedding<float>> generator, string generation, CancellationToken cancellationToken)
     {
+        var cleared = await ClearIfOtherModelAsync(index, model, generator, generation, cancellationToken).ConfigureAwait(false);
         var passes = new List<CatchUpPass>();
         CatchUpPasses = passes;
         for (var round = 1; ; round++)
@@ -40,7 +43,7 @@ internal sealed partial class EmbedderMigration
             passes.Add(pass);
             if (pass.Differences == 0 && pass.Entries == pass.RegistryChunks)
             {
-                return;
+                return cleared;
             }
 
             if (round > MaxCatchUpRounds)

@@ -49,6 +49,7 @@ internal sealed partial class EmbedderMigration(
         ArgumentNullException.ThrowIfNull(target);
         var generations = Generations();
         var targetKey = await EmbeddingService.DescribeAsync(target, cancellationToken).ConfigureAwait(false);
+        await ThrowIfRegistryOverInputLimitAsync(targetKey, cancellationToken).ConfigureAwait(false);
         var record = await StartOrResumeAsync(targetKey, cancellationToken).ConfigureAwait(false);
         var generator = Resilient(target);
 
@@ -105,9 +106,16 @@ internal sealed partial class EmbedderMigration(
         try
         {
             await EnterWriterAsync(cancellationToken).ConfigureAwait(false);
-            await CatchUpAndVerifyAsync(index, sourceKey, Resilient(source), record.SourceGeneration ?? "(original)", cancellationToken).ConfigureAwait(false);
+            var cleared = await CatchUpAndVerifyAsync(index, sourceKey, Resilient(source), record.SourceGeneration ?? "(original)", cancellationToken).ConfigureAwait(false);
+            if (cleared)
+            {
+                // The old generation held the new model's vectors (a restored backup put them there), so the new model's
+                // own generation is not what the migration built: it is dropped, and moving forward again is a new migration.
+                await generations.DeleteGenerationAsync(record.TargetGeneration, cancellationToken).ConfigureAwait(false);
+            }
+
             await settings.SetSettingAsync(RegistrySettings.Embedder, sourceKey, cancellationToken).ConfigureAwait(false);
-            record = record with { State = EmbedderMigrationState.RolledBack, UpdatedAt = time.GetUtcNow() };
+            record = record with { State = EmbedderMigrationState.RolledBack, OtherGenerationKept = !cleared, UpdatedAt = time.GetUtcNow() };
             await record.WriteAsync(settings, cancellationToken).ConfigureAwait(false);
             embeddings.Forget();
             await generations.PublishGenerationAsync(record.SourceGeneration, cancellationToken).ConfigureAwait(false);
@@ -246,7 +254,11 @@ internal sealed partial class EmbedderMigration(
         return fresh;
     }
 
-    /// <summary>Embeds every committed document after the cursor into the new generation, saving the cursor after each batch.</summary>
+    /// <summary>
+    /// Embeds every committed document after the cursor into the new generation, saving the cursor after each batch.
+    /// The next batch is read and embedded while the previous one is written (vector upsert, cursor), so the model
+    /// does not wait for the disk; batches are written, and the cursor saved, in order.
+    /// </summary>
     private async Task<EmbedderMigrationRecord> BuildAsync(
         EmbedderMigrationRecord record, IVectorIndex index, IEmbeddingGenerator<string, Embedding<float>> generator, IProgress<EmbedderMigrationStatus>? progress, CancellationToken cancellationToken)
     {
@@ -254,42 +266,77 @@ internal sealed partial class EmbedderMigration(
         var pending = new List<Registry.ChunkRecord>();
         var pendingDocuments = 0;
         var recorded = record.SourceEmbedder;
-        while (true)
+        var cursor = record.Cursor;
+        Task<EmbedderMigrationRecord>? writing = null;
+        try
         {
-            var page = await registry.ListAsync(new DocumentQuery { After = record.Cursor, Limit = 64 }, cancellationToken).ConfigureAwait(false);
-            if (page.Count == 0)
+            while (true)
             {
-                break;
+                var page = await registry.ListAsync(new DocumentQuery { After = cursor, Limit = 64 }, cancellationToken).ConfigureAwait(false);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var document in page)
+                {
+                    if (document.Version > 0)
+                    {
+                        pending.AddRange(await registry.GetChunksAsync(document.Id, document.Version, cancellationToken).ConfigureAwait(false));
+                    }
+
+                    pendingDocuments++;
+                    cursor = document.Id;
+                    if (pending.Count >= batchSize || document == page[^1])
+                    {
+                        var batch = new BuildBatch(pending.ToList(), pendingDocuments, document.Id);
+                        var (vectors, embedded) = await VectorsAsync(record.TargetEmbedder, generator, batch.Chunks, cancellationToken).ConfigureAwait(false);
+                        if (writing is not null)
+                        {
+                            record = await writing.ConfigureAwait(false);
+                        }
+
+                        writing = WriteBatchAsync(record, index, batch, vectors, embedded, recorded, progress, cancellationToken);
+                        pending.Clear();
+                        pendingDocuments = 0;
+                    }
+                }
             }
 
-            foreach (var document in page)
+            return writing is null ? record : await writing.ConfigureAwait(false);
+        }
+        finally
+        {
+            // A failure while the previous batch is written: that write finishes (its cursor stays valid) before this returns.
+            if (writing is { IsCompleted: false })
             {
-                if (document.Version > 0)
-                {
-                    pending.AddRange(await registry.GetChunksAsync(document.Id, document.Version, cancellationToken).ConfigureAwait(false));
-                }
-
-                pendingDocuments++;
-                if (pending.Count >= batchSize || document == page[^1])
-                {
-                    var embedded = await WriteAsync(index, record.TargetEmbedder, generator, pending, cancellationToken).ConfigureAwait(false);
-                    var now = time.GetUtcNow();
-                    record = record with
-                    {
-                        Cursor = document.Id,
-                        DocumentsDone = record.DocumentsDone + pendingDocuments,
-                        ChunksDone = record.ChunksDone + pending.Count,
-                        ChunksEmbedded = record.ChunksEmbedded + embedded,
-                        UpdatedAt = now,
-                    };
-                    await record.WriteAsync(settings, cancellationToken).ConfigureAwait(false);
-                    progress?.Report(Status(record, recorded));
-                    pending.Clear();
-                    pendingDocuments = 0;
-                }
+                await Task.WhenAny(writing).ConfigureAwait(false);
             }
         }
+    }
 
+    /// <summary>Writes one built batch into the new generation, then saves the cursor after it and reports progress.</summary>
+    private async Task<EmbedderMigrationRecord> WriteBatchAsync(
+        EmbedderMigrationRecord record,
+        IVectorIndex index,
+        BuildBatch batch,
+        IReadOnlyDictionary<string, ReadOnlyMemory<float>> vectors,
+        int embedded,
+        string recorded,
+        IProgress<EmbedderMigrationStatus>? progress,
+        CancellationToken cancellationToken)
+    {
+        await UpsertAsync(index, batch.Chunks, vectors, cancellationToken).ConfigureAwait(false);
+        record = record with
+        {
+            Cursor = batch.LastDocument,
+            DocumentsDone = record.DocumentsDone + batch.Documents,
+            ChunksDone = record.ChunksDone + batch.Chunks.Count,
+            ChunksEmbedded = record.ChunksEmbedded + embedded,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        await record.WriteAsync(settings, cancellationToken).ConfigureAwait(false);
+        progress?.Report(Status(record, recorded));
         return record;
     }
 
@@ -297,35 +344,58 @@ internal sealed partial class EmbedderMigration(
     private async Task<int> WriteAsync(
         IVectorIndex index, string model, IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<Registry.ChunkRecord> chunks, CancellationToken cancellationToken)
     {
+        var (vectors, embedded) = await VectorsAsync(model, generator, chunks, cancellationToken).ConfigureAwait(false);
+        await UpsertAsync(index, chunks, vectors, cancellationToken).ConfigureAwait(false);
+        return embedded;
+    }
+
+    /// <summary>
+    /// The vectors of <paramref name="chunks"/> by text hash: from the cache, the rest embedded in calls of
+    /// <see cref="EmbeddingOptions.BatchSize"/> texts, up to <see cref="EmbeddingOptions.MaxConcurrentCalls"/> at once
+    /// (as ingestion's calls), and put into the cache.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, ReadOnlyMemory<float>> Vectors, int Embedded)> VectorsAsync(
+        string model, IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<Registry.ChunkRecord> chunks, CancellationToken cancellationToken)
+    {
         if (chunks.Count == 0)
         {
-            return 0;
+            return (new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal), 0);
         }
 
         ThrowIfOverInputLimit(chunks, model);
         var hashes = chunks.Select(c => c.TextHash).Distinct(StringComparer.Ordinal).ToList();
         var cached = await cache.GetEmbeddingsAsync(model, hashes, cancellationToken).ConfigureAwait(false);
-        var vectors = new Dictionary<string, ReadOnlyMemory<float>>(cached, StringComparer.Ordinal);
+        var vectors = new System.Collections.Concurrent.ConcurrentDictionary<string, ReadOnlyMemory<float>>(cached, StringComparer.Ordinal);
         var toEmbed = chunks.Where(c => !vectors.ContainsKey(c.TextHash)).DistinctBy(c => c.TextHash, StringComparer.Ordinal).ToList();
-        var batchSize = options.Value.Embedding.BatchSize;
-        foreach (var batch in toEmbed.Chunk(batchSize))
-        {
-            var fresh = await EmbeddingService.EmbedAsync(generator, batch.Select(c => c.Text).ToList(), cancellationToken).ConfigureAwait(false);
-            var added = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
-            for (var i = 0; i < batch.Length; i++)
+        var embedding = options.Value.Embedding;
+        await Parallel.ForEachAsync(
+            toEmbed.Chunk(embedding.BatchSize),
+            new ParallelOptions { MaxDegreeOfParallelism = embedding.MaxConcurrentCalls, CancellationToken = cancellationToken },
+            async (batch, token) =>
             {
-                added[batch[i].TextHash] = fresh[i];
-                vectors[batch[i].TextHash] = fresh[i];
-            }
+                var fresh = await EmbeddingService.EmbedAsync(generator, batch.Select(c => c.Text).ToList(), token).ConfigureAwait(false);
+                var added = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    added[batch[i].TextHash] = fresh[i];
+                    vectors[batch[i].TextHash] = fresh[i];
+                }
 
-            await cache.PutEmbeddingsAsync(model, added, cancellationToken).ConfigureAwait(false);
-        }
-
-        await index.UpsertAsync(
-            chunks.Select(c => new VectorRecord { ChunkId = c.ChunkId, DocumentId = c.DocumentId, Version = c.Revision, Vector = vectors[c.TextHash], Metadata = c.Metadata }).ToList(),
-            cancellationToken).ConfigureAwait(false);
-        return toEmbed.Count;
+                await cache.PutEmbeddingsAsync(model, added, token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        return (vectors, toEmbed.Count);
     }
+
+    private static Task UpsertAsync(
+        IVectorIndex index, IReadOnlyList<Registry.ChunkRecord> chunks, IReadOnlyDictionary<string, ReadOnlyMemory<float>> vectors, CancellationToken cancellationToken) =>
+        chunks.Count == 0
+            ? Task.CompletedTask
+            : index.UpsertAsync(
+                chunks.Select(c => new VectorRecord { ChunkId = c.ChunkId, DocumentId = c.DocumentId, Version = c.Revision, Vector = vectors[c.TextHash], Metadata = c.Metadata }).ToList(),
+                cancellationToken);
+
+    /// <summary>The chunks of the documents up to <paramref name="LastDocument"/> (the cursor once they are written).</summary>
+    private sealed record BuildBatch(IReadOnlyList<Registry.ChunkRecord> Chunks, int Documents, string LastDocument);
 
     private IVectorIndexGenerations Generations() => Generations(required: true)!;
 

@@ -19,4 +19,7 @@ internal static partial class MigrationLog
 
     [LoggerMessage(7504, LogLevel.Information, "Deleted the vector generation folder '{Folder}'.")]
     public static partial void GenerationDeleted(ILogger logger, string folder);
+
+    [LoggerMessage(7505, LogLevel.Warning, "Vector generation '{Generation}' holds vectors of another model than '{Model}' (chunk '{ChunkId}', restored from a backup of another generation?): cleared, every chunk is embedded again.")]
+    public static partial void OtherModel(ILogger logger, string generation, string model, string chunkId);
 }
